@@ -1,0 +1,257 @@
+/**
+ * The event stream: the one contract between the engine and every reader (pretty printer,
+ * JSON lines, ladder, library users, tests). Every event is plain JSON-serialisable data with
+ * `type` and `t` (milliseconds since the run started, from the injected clock).
+ *
+ * Versioned: a reader can check `EVENT_SCHEMA_VERSION`; fields are only ever added within a
+ * version. See docs/events.md.
+ */
+export const EVENT_SCHEMA_VERSION = 1;
+
+/** RFC 3261 §17.1 client transaction timers, plus Timer M of RFC 6026. */
+export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'K' | 'M';
+
+/** Client transaction states: RFC 3261 Figures 5 and 6, and Accepted (RFC 6026 §7.2). */
+export type TransactionStateName =
+  | 'Calling'
+  | 'Trying'
+  | 'Proceeding'
+  | 'Completed'
+  | 'Accepted'
+  | 'Terminated';
+
+export type TransportName = 'UDP' | 'TCP' | 'TLS' | 'WS' | 'WSS';
+
+/** Response classes (RFC 3261 §21). */
+export type Category =
+  | 'provisional'
+  | 'success'
+  | 'redirection'
+  | 'client-error'
+  | 'server-error'
+  | 'global-failure';
+
+interface EventBase {
+  /** Milliseconds since the run started. */
+  t: number;
+}
+
+/** A request went onto the wire (first send or a retransmission, or an ACK). */
+export interface RequestSentEvent extends EventBase {
+  type: 'request.sent';
+  method: string;
+  uri: string;
+  /** 1 for the first transmission, 2 for the first retransmission, … */
+  attempt: number;
+  retransmission: boolean;
+  transport: TransportName;
+  /** Destination `host:port` (IPv6 in brackets). */
+  to: string;
+  bytes: number;
+  branch: string;
+  callId: string;
+  cseq: number;
+}
+
+/** A response arrived and matched a transaction (or a dialog, for re-sent 2xx). */
+export interface ResponseReceivedEvent extends EventBase {
+  type: 'response.received';
+  status: number;
+  reason: string;
+  category: Category;
+  /** One sentence in plain words, from the status registry. */
+  meaning: string;
+  branch: string;
+  callId: string;
+  /** `1 INVITE` */
+  cseq: string;
+  method: string;
+  fromTag?: string;
+  toTag?: string;
+  /** Source `host:port` of the datagram or connection. */
+  from: string;
+  transport: TransportName;
+  bytes: number;
+  /** True when this is a re-sent copy of a final response already seen. */
+  retransmission: boolean;
+}
+
+/** A response that matched no transaction (RFC 3261 §17.1.3); never dropped silently. */
+export interface ResponseStrayEvent extends EventBase {
+  type: 'response.stray';
+  status: number;
+  reason: string;
+  from: string;
+  /** Why it matched nothing. */
+  why: 'unknown-branch' | 'method-mismatch' | 'missing-via' | 'malformed-via' | 'missing-cseq';
+  detail: string;
+  branch?: string;
+  callId?: string;
+  cseq?: string;
+}
+
+/** Bytes arrived that are not a SIP message we could parse. */
+export interface MessageInvalidEvent extends EventBase {
+  type: 'message.invalid';
+  from: string;
+  bytes: number;
+  error: string;
+  offset: number;
+}
+
+export interface TimerStartedEvent extends EventBase {
+  type: 'timer.started';
+  timer: TimerName;
+  ms: number;
+  branch: string;
+  method: string;
+}
+
+export interface TimerFiredEvent extends EventBase {
+  type: 'timer.fired';
+  timer: TimerName;
+  branch: string;
+  method: string;
+}
+
+export interface TimerStoppedEvent extends EventBase {
+  type: 'timer.stopped';
+  timer: TimerName;
+  branch: string;
+  method: string;
+  /** Why it was stopped before firing, e.g. `provisional response`, `final response`. */
+  reason: string;
+}
+
+export interface TransactionStateEvent extends EventBase {
+  type: 'transaction.state';
+  branch: string;
+  method: string;
+  from: TransactionStateName | 'Initial';
+  to: TransactionStateName;
+}
+
+export type TransactionOutcome = 'final' | 'timeout' | 'transport-error';
+
+/** A client transaction reached Terminated. */
+export interface TransactionTerminatedEvent extends EventBase {
+  type: 'transaction.terminated';
+  branch: string;
+  method: string;
+  outcome: TransactionOutcome;
+  /** The final status: from the wire, or made up locally (408 timeout, 503 transport error). */
+  status?: number;
+  /** True when `status` was made up by sipcall (RFC 3261 §8.1.3.1), never from the peer. */
+  local?: boolean;
+}
+
+/** The transport failed (ICMP unreachable, refused, reset, closed mid-message, TLS, DNS). */
+export interface TransportErrorEvent extends EventBase {
+  type: 'transport.error';
+  transport: TransportName;
+  /** e.g. ECONNREFUSED */
+  code: string;
+  message: string;
+  to: string;
+}
+
+/** The full text of a message as sent or received (shown with -v). */
+export interface WireEvent extends EventBase {
+  type: 'wire';
+  direction: 'out' | 'in';
+  transport: TransportName;
+  /** The peer address `host:port`. */
+  peer: string;
+  text: string;
+}
+
+export interface DialogEstablishedEvent extends EventBase {
+  type: 'dialog.established';
+  callId: string;
+  localTag: string;
+  remoteTag: string;
+  localCseq: number;
+  remoteTarget: string;
+  routeSet: string[];
+}
+
+export interface DialogTerminatedEvent extends EventBase {
+  type: 'dialog.terminated';
+  callId: string;
+  localTag: string;
+  remoteTag: string;
+  reason: string;
+}
+
+/** Something the user should know that is not a message or a timer (e.g. "ring timeout"). */
+export interface NoteEvent extends EventBase {
+  type: 'note';
+  level: 'info' | 'warn';
+  text: string;
+}
+
+/** What sipcall is waiting for now (drives the spinner). */
+export interface WaitingEvent extends EventBase {
+  type: 'waiting';
+  what: string;
+  /** Milliseconds until the wait ends by itself, if known. */
+  timeoutMs?: number;
+}
+
+export type Outcome =
+  | 'success'
+  | 'failure-response'
+  | 'timeout'
+  | 'transport-error'
+  | 'usage-error'
+  | 'expectation-failed'
+  | 'interrupted'
+  | 'internal-error';
+
+/** Why a run did not end cleanly, with evidence and next steps (see docs/verdicts.md). */
+export interface Verdict {
+  id: string;
+  text: string;
+  evidence: string[];
+  next: string[];
+}
+
+/** The last event of every run. */
+export interface ResultEvent extends EventBase {
+  type: 'result';
+  outcome: Outcome;
+  status?: number;
+  reason?: string;
+  /** True when `status` was made up by sipcall. */
+  statusLocal?: boolean;
+  exitCode: number;
+  durationMs: number;
+  summary: string;
+  verdict?: Verdict;
+}
+
+export type SipEvent =
+  | RequestSentEvent
+  | ResponseReceivedEvent
+  | ResponseStrayEvent
+  | MessageInvalidEvent
+  | TimerStartedEvent
+  | TimerFiredEvent
+  | TimerStoppedEvent
+  | TransactionStateEvent
+  | TransactionTerminatedEvent
+  | TransportErrorEvent
+  | WireEvent
+  | DialogEstablishedEvent
+  | DialogTerminatedEvent
+  | NoteEvent
+  | WaitingEvent
+  | ResultEvent;
+
+export type SipEventType = SipEvent['type'];
+
+/** Events as the emitter sees them: `t` is stamped by the sink from the clock. */
+export type EventInput = SipEvent extends infer E ? (E extends SipEvent ? Omit<E, 't'> : never) : never;
+
+/** Where events go. */
+export type EventSink = (event: SipEvent) => void;

@@ -1,0 +1,33 @@
+/**
+ * Splits a header field value at the commas that separate list elements (RFC 3261 §7.3.1):
+ * only commas outside quoted strings and outside `<…>` count.
+ *
+ * > "it MUST be possible to combine the multiple header field rows into one
+ * > "field-name: field-value" pair, without changing the semantics of the message, by appending
+ * > each subsequent field-value to the first, each separated by a comma." (RFC 3261 §7.3.1)
+ *
+ * Linear in the input; never throws. Empty elements are dropped and elements are trimmed.
+ */
+export function splitHeaderList(value: string): string[] {
+  const out: string[] = [];
+  let inQuotes = false;
+  let inAngle = false;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (inQuotes) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inQuotes = false;
+    } else if (c === 0x22) inQuotes = true;
+    else if (c === 0x3c /* < */) inAngle = true;
+    else if (c === 0x3e /* > */) inAngle = false;
+    else if (c === 0x2c /* , */ && !inAngle) {
+      const part = value.slice(start, i).trim();
+      if (part) out.push(part);
+      start = i + 1;
+    }
+  }
+  const last = value.slice(start).trim();
+  if (last) out.push(last);
+  return out;
+}
