@@ -90,6 +90,38 @@ export interface ResponseStrayEvent extends EventBase {
   cseq?: string;
 }
 
+/** A request arrived (sipcall acting as UAS: `answer`, or an in-dialog request such as BYE). */
+export interface RequestReceivedEvent extends EventBase {
+  type: 'request.received';
+  method: string;
+  uri: string;
+  /** Source `host:port`. */
+  from: string;
+  transport: TransportName;
+  callId: string;
+  cseq: string;
+  branch: string;
+  bytes: number;
+  /** True when this is a re-sent copy of a request already seen (same branch and method). */
+  retransmission: boolean;
+}
+
+/** A response we sent (as UAS). */
+export interface ResponseSentEvent extends EventBase {
+  type: 'response.sent';
+  status: number;
+  reason: string;
+  category: Category;
+  method: string;
+  /** Destination `host:port`. */
+  to: string;
+  transport: TransportName;
+  callId: string;
+  cseq: string;
+  bytes: number;
+  retransmission: boolean;
+}
+
 /** Bytes arrived that are not a SIP message we could parse. */
 export interface MessageInvalidEvent extends EventBase {
   type: 'message.invalid';
@@ -235,6 +267,8 @@ export type SipEvent =
   | ResponseReceivedEvent
   | ResponseStrayEvent
   | MessageInvalidEvent
+  | RequestReceivedEvent
+  | ResponseSentEvent
   | TimerStartedEvent
   | TimerFiredEvent
   | TimerStoppedEvent
