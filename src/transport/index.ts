@@ -1,0 +1,20 @@
+// The transport layer: moves bytes, frames stream messages, never parses SIP beyond framing.
+export type { AddressPort, Endpoint } from './endpoint.js';
+export { familyOf, formatEndpoint, stripBrackets, toEndpoint } from './endpoint.js';
+export { TransportError, fromSystemError, transportError } from './errors.js';
+export type { TransportErrorCode, TransportErrorInit } from './errors.js';
+export type { CloseReason, Listener, ReplyFn, Transport } from './transport.js';
+export { DEFAULT_MAX_MESSAGE_SIZE, FramingError, StreamFramer } from './stream-framer.js';
+export type { FramerOutput, FramingErrorCode, StreamFramerOptions } from './stream-framer.js';
+export { openUdp } from './udp.js';
+export type { UdpOptions } from './udp.js';
+export { openUdpListener } from './udp-listener.js';
+export { UDP_MAX_PAYLOAD } from './udp-socket.js';
+export { DEFAULT_CONNECT_TIMEOUT_MS, openTcp } from './tcp.js';
+export type { TcpOptions } from './tcp.js';
+export { openTcpListener } from './tcp-listener.js';
+export type { TcpListenOptions } from './tcp-listener.js';
+export { listen } from './listen.js';
+export type { ListenOptions } from './listen.js';
+export { resolveHost } from './resolve.js';
+export type { LookupFn, ResolveOptions, ResolvedHost } from './resolve.js';

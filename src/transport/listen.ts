@@ -1,0 +1,21 @@
+import type { AddressPort } from './endpoint.js';
+import { openTcpListener } from './tcp-listener.js';
+import type { Listener } from './transport.js';
+import { openUdpListener } from './udp-listener.js';
+
+export interface ListenOptions extends AddressPort {
+  transport: 'UDP' | 'TCP';
+  /** TCP only: the largest message accepted from a connection. Default 1 MiB. */
+  maxMessageSize?: number;
+}
+
+/**
+ * The server side for `sipcall answer`: listens on `address:port` (0 = any free port) and
+ * hands each message to `onMessage` with a `reply` that sends back to its source
+ * (RFC 3261 §18.2.2). Rejects with a TransportError (EADDRINUSE, EADDRNOTAVAIL, EACCES).
+ */
+export function listen(options: ListenOptions): Promise<Listener> {
+  return options.transport === 'UDP'
+    ? openUdpListener({ address: options.address, port: options.port })
+    : openTcpListener(options);
+}

@@ -1,0 +1,92 @@
+import net from 'node:net';
+import { Callbacks } from './callbacks.js';
+import type { AddressPort, Endpoint } from './endpoint.js';
+import { endpointFromNode } from './endpoint.js';
+import { fromSystemError } from './errors.js';
+import type { TransportError } from './errors.js';
+import { frameStream } from './tcp-stream.js';
+import type { FramedStream } from './tcp-stream.js';
+import type { Listener, ReplyFn } from './transport.js';
+
+export interface TcpListenOptions extends AddressPort {
+  /** The largest message accepted from a connection. Default 1 MiB. */
+  maxMessageSize?: number;
+}
+
+/**
+ * A TCP server for the `answer` command. Each accepted connection is framed on its own; a
+ * reply is written on the connection the request came in on (RFC 3261 §18.2.2). Double-CRLF
+ * keep-alive pings are answered with a CRLF pong (RFC 5626 §3.5.1).
+ *
+ * Port 0 picks a free port; `local` tells which. Rejects with a TransportError (EADDRINUSE, …).
+ */
+export async function openTcpListener(options: TcpListenOptions): Promise<Listener> {
+  const server = net.createServer({ noDelay: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: options.address, port: options.port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    server.close();
+    throw fromSystemError(err, { transport: 'TCP', local: { address: options.address, port: options.port } });
+  }
+  const bound = server.address() as net.AddressInfo;
+  return new TcpListener(server, endpointFromNode(bound.address, bound.port), options.maxMessageSize);
+}
+
+class TcpListener implements Listener {
+  readonly name = 'TCP' as const;
+  readonly reliable = true;
+  private readonly messages = new Callbacks<[Buffer, Endpoint, ReplyFn]>();
+  private readonly errors = new Callbacks<[TransportError]>();
+  private readonly connections = new Set<FramedStream>();
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly server: net.Server,
+    readonly local: Endpoint,
+    maxMessageSize: number | undefined,
+  ) {
+    server.on('connection', (socket) => this.accept(socket, maxMessageSize));
+    server.on('error', (err) => this.errors.emit(fromSystemError(err, { transport: 'TCP', local })));
+  }
+
+  private accept(socket: net.Socket, maxMessageSize: number | undefined): void {
+    if (this.closing !== undefined) {
+      socket.destroy();
+      return;
+    }
+    const from = endpointFromNode(socket.remoteAddress ?? '', socket.remotePort ?? 0);
+    const stream: FramedStream = frameStream(
+      socket,
+      { transport: 'TCP', remote: from, maxMessageSize, answerPings: true },
+      {
+        message: (msg) => this.messages.emit(msg, from, (bytes) => stream.write(bytes)),
+        error: (err) => this.errors.emit(err),
+        close: () => this.connections.delete(stream),
+      },
+    );
+    this.connections.add(stream);
+  }
+
+  onMessage(cb: (msg: Buffer, from: Endpoint, reply: ReplyFn) => void): void {
+    this.messages.add(cb);
+  }
+
+  onError(cb: (err: TransportError) => void): void {
+    this.errors.add(cb);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      await Promise.all([...this.connections].map((c) => c.end()));
+      await serverClosed;
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,88 @@
+import type net from 'node:net';
+import type { TransportName } from '../events/types.js';
+import type { Endpoint } from './endpoint.js';
+import { formatEndpoint } from './endpoint.js';
+import { fromSystemError, transportError } from './errors.js';
+import type { TransportError } from './errors.js';
+import { StreamFramer } from './stream-framer.js';
+import type { CloseReason } from './transport.js';
+
+export interface StreamHandlers {
+  message(msg: Buffer): void;
+  error(err: TransportError): void;
+  close(reason: CloseReason): void;
+}
+
+export interface StreamOptions {
+  transport: TransportName;
+  remote: Endpoint;
+  maxMessageSize?: number;
+  /** Answer a double-CRLF "ping" with a single-CRLF "pong" (RFC 5626 §3.5.1), as a server does. */
+  answerPings: boolean;
+}
+
+/** What the owner of a framed stream can do with it. */
+export interface FramedStream {
+  /** Writes bytes; a closed or failing connection is reported through `error`, never thrown. */
+  write(bytes: Uint8Array): void;
+  /**
+   * Closes the connection at once (bytes Node has not yet handed to the kernel are dropped);
+   * resolves when the socket is released. `close` is reported with reason `local`.
+   */
+  end(): Promise<void>;
+}
+
+/**
+ * Wires a connected socket to a StreamFramer: complete messages go to `message`; resets,
+ * framing errors and a peer closing mid-message go to `error`; the end, whatever its cause,
+ * to `close` (exactly once).
+ */
+export function frameStream(socket: net.Socket, options: StreamOptions, handlers: StreamHandlers): FramedStream {
+  const framer = new StreamFramer({ maxMessageSize: options.maxMessageSize });
+  const init = { transport: options.transport, remote: options.remote };
+  let reason: CloseReason | undefined;
+  let closed: Promise<void> | undefined;
+  const finished = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+
+  socket.on('data', (chunk: Buffer) => {
+    const out = framer.push(chunk);
+    for (const msg of out.messages) handlers.message(msg);
+    if (options.answerPings && out.pings > 0 && socket.writable) socket.write('\r\n'.repeat(out.pings));
+    if (out.error !== undefined) {
+      reason ??= 'error';
+      handlers.error(transportError(out.error.code, init, `${out.error.message} (from ${formatEndpoint(options.remote)}, at stream offset ${out.error.offset}); the connection is closed because the stream cannot be split any further`));
+      socket.destroy();
+    }
+  });
+  socket.on('end', () => {
+    reason ??= 'peer';
+    const pending = framer.buffered;
+    if (pending > 0) {
+      handlers.error(transportError('CLOSED_MID_MESSAGE', init, `${pending} bytes of an unfinished message were discarded`));
+    }
+  });
+  socket.on('error', (err) => {
+    reason ??= 'error';
+    handlers.error(fromSystemError(err, init));
+  });
+  socket.on('close', () => handlers.close(reason ?? 'peer'));
+
+  return {
+    write(bytes) {
+      if (socket.destroyed || !socket.writable) {
+        const err = transportError('CLOSED', init, reason === 'local' ? 'close() was called' : 'nothing can be sent on it any more');
+        queueMicrotask(() => handlers.error(err));
+        return;
+      }
+      socket.write(bytes);
+    },
+    end() {
+      closed ??= (async () => {
+        reason ??= 'local';
+        socket.destroy();
+        await finished;
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import type dgram from 'node:dgram';
+import { Callbacks } from './callbacks.js';
+import type { AddressPort, Endpoint } from './endpoint.js';
+import { endpointFromNode, familyOf, toEndpoint } from './endpoint.js';
+import { fromSystemError, transportError } from './errors.js';
+import type { TransportError } from './errors.js';
+import type { CloseReason, Transport } from './transport.js';
+import { bindUdpSocket, boundEndpoint, connectUdpSocket, isWildcard, sendDatagram, sourceAddressFor } from './udp-socket.js';
+
+export interface UdpOptions {
+  /** The target: an IP literal (resolve names first with resolveHost) and port. */
+  remote: AddressPort;
+  /** Where to bind; by default any address of the target's family and a free port. */
+  local?: { address?: string; port?: number };
+  /**
+   * Use an unconnected socket that accepts datagrams from any source. By default the socket is
+   * `connect()`ed to the target, so an ICMP port unreachable arrives as ECONNREFUSED; but a
+   * connected socket drops replies from any other address or port (a peer answering from
+   * another port, or a forking proxy). The engine chooses.
+   */
+  acceptFromAny?: boolean;
+}
+
+/**
+ * A UDP client transport: one socket for the whole run; responses are accepted at the socket
+ * the request was sent from, the address and port a server using RFC 3581 `rport` (symmetric
+ * response routing) answers to, and the one put in Via sent-by (RFC 3261 §18.1.1).
+ *
+ * Rejects with a TransportError when the socket cannot be bound or connected; throws a
+ * TypeError when `remote.address` is not an IP literal.
+ */
+export async function openUdp(options: UdpOptions): Promise<Transport> {
+  const remote = toEndpoint(options.remote.address, options.remote.port);
+  const localFamily = options.local?.address === undefined ? undefined : familyOf(options.local.address);
+  const socket = await bindUdpSocket(localFamily ?? remote.family, options.local?.address, options.local?.port ?? 0);
+  const connected = options.acceptFromAny !== true;
+  if (connected) {
+    try {
+      await connectUdpSocket(socket, remote);
+    } catch (err) {
+      socket.close();
+      throw err;
+    }
+  }
+  let local = boundEndpoint(socket);
+  if (isWildcard(local.address)) local = { ...local, address: await sourceAddressFor(remote) };
+  return new UdpTransport(socket, local, remote, connected);
+}
+
+class UdpTransport implements Transport {
+  readonly name = 'UDP' as const;
+  readonly reliable = false;
+  private readonly messages = new Callbacks<[Buffer, Endpoint]>();
+  private readonly errors = new Callbacks<[TransportError]>();
+  private readonly closes = new Callbacks<[CloseReason]>();
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly socket: dgram.Socket,
+    readonly local: Endpoint,
+    readonly remote: Endpoint,
+    private readonly connected: boolean,
+  ) {
+    socket.on('message', (msg, rinfo) => this.messages.emit(msg, endpointFromNode(rinfo.address, rinfo.port)));
+    // On a connected socket, ICMP port/host unreachable arrives here (recvmsg ECONNREFUSED).
+    socket.on('error', (err) => this.errors.emit(fromSystemError(err, { transport: 'UDP', remote })));
+  }
+
+  send(bytes: Uint8Array): void {
+    if (this.closing !== undefined) {
+      const err = transportError('CLOSED', { transport: 'UDP', remote: this.remote }, 'close() was called');
+      queueMicrotask(() => this.errors.emit(err));
+      return;
+    }
+    sendDatagram(this.socket, bytes, this.remote, this.connected ? undefined : this.remote, (err) =>
+      this.errors.emit(err),
+    );
+  }
+
+  onMessage(cb: (msg: Buffer, from: Endpoint) => void): void {
+    this.messages.add(cb);
+  }
+
+  onError(cb: (err: TransportError) => void): void {
+    this.errors.add(cb);
+  }
+
+  onClose(cb: (reason: CloseReason) => void): void {
+    this.closes.add(cb);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.socket.close(() => {
+        this.closes.emit('local');
+        resolve();
+      });
+    });
+    return this.closing;
+  }
+}
