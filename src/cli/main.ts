@@ -1,6 +1,22 @@
-import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
+import { SystemClock } from '../clock/system-clock.js';
+import type { Outcome, SipEvent } from '../events/types.js';
+import { UsageError } from '../engine/errors.js';
+import { runDemoCall, runDemoTimeout } from '../engine/demo.js';
+import type { RunOutcome } from '../engine/outcome.js';
+import { runUac } from '../engine/run-uac.js';
+import type { EngineEnv } from '../engine/session.js';
+import { AutoAnswer } from '../engine/uas.js';
+import { TimerConfigError } from '../transaction/timer-config.js';
+import { buildAnswerPlan, buildUacPlan, DEFAULT_USER_AGENT } from './build-plan.js';
+import { decideExit } from './exit-for.js';
 import { EXIT } from './exit-codes.js';
+import { runExplain } from './explain-command.js';
 import { processIo, type CliIo } from './io.js';
+import { hangupKeys } from './keys.js';
+import { presenterFor } from './output.js';
+import { buildProgram, type ParsedCommand } from './program.js';
 
 /** The version printed by `sipcall --version`. */
 export const VERSION = '0.1.0';
@@ -10,23 +26,164 @@ export const VERSION = '0.1.0';
  * The only place that turns argv into plans and outcomes into exit codes.
  */
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const program = new Command('sipcall')
-    .description('SIP softphone and UAC probe: every request, response and RFC 3261 timer, explained.')
-    .version(VERSION)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-    });
+  let debug = argv.includes('--debug');
   try {
-    await program.parseAsync(argv, { from: 'user' });
-    return EXIT.OK;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.OK;
+    if (argv.length === 0) return await noArguments(io);
+    let parsed: ParsedCommand | undefined;
+    let commanderMessage = '';
+    const program = buildProgram(VERSION, { out: (s) => io.stdout.write(s), err: (s) => (commanderMessage += s) }, (p) => (parsed = p));
+    try {
+      await program.parseAsync(argv, { from: 'user' });
+    } catch (err) {
+      if (err instanceof CommanderError) {
+        if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
+        const text = (commanderMessage || err.message).replace(/^error: /, '').trim().replace(/\n+/g, ' ');
+        const cmd = argv.find((a) => !a.startsWith('-'));
+        io.stderr.write(`sipcall: ${text}; see 'sipcall ${cmd && program.commands.some((c) => c.name() === cmd) ? `${cmd} ` : ''}--help'\n`);
+        return EXIT.USAGE;
+      }
+      throw err;
+    }
+    if (!parsed) {
+      // `sipcall --json` and the like: options but no command.
+      io.stderr.write("sipcall: no command given; see 'sipcall --help'\n");
       return EXIT.USAGE;
     }
-    io.stderr.write(`sipcall: internal error: ${(err as Error).message}\n`);
+    debug = parsed.flags.debug === true;
+    return await execute(parsed, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`sipcall: ${err.message}${err.hint ? `; ${err.hint}` : ''}\n`);
+      return EXIT.USAGE;
+    }
+    if (err instanceof TimerConfigError) {
+      io.stderr.write(`sipcall: ${err.message}\n`);
+      return EXIT.USAGE;
+    }
+    io.stderr.write(`sipcall: internal error: ${(err as Error)?.message ?? String(err)}. This is a bug; please report it with the command you ran${debug ? '' : ' (add --debug for details)'}.\n`);
+    if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
     return EXIT.INTERNAL;
   }
+}
+
+async function noArguments(io: CliIo): Promise<number> {
+  if (io.stdin.isTTY && io.stdout.isTTY) {
+    const { askForCommand } = await import('./interactive.js');
+    const argv = await askForCommand();
+    if (!argv) return EXIT.USAGE;
+    return run(argv, io);
+  }
+  io.stderr.write("sipcall: no command given (and no terminal to ask on); see 'sipcall --help'\n");
+  const program = buildProgram(VERSION, { out: (s) => io.stderr.write(s), err: (s) => io.stderr.write(s) }, () => {});
+  io.stderr.write(program.helpInformation());
+  return EXIT.USAGE;
+}
+
+async function execute(cmd: ParsedCommand, io: CliIo): Promise<number> {
+  switch (cmd.name) {
+    case 'explain':
+      return runExplain(cmd, io);
+    case 'answer':
+      return runAnswer(cmd, io);
+    case 'demo':
+      return runDemo(cmd, io);
+    default:
+      return runUacCommand(cmd, io);
+  }
+}
+
+/** Runs an engine job with a presenter, then emits the `result` event and picks the exit code. */
+async function withPresenter(
+  cmd: ParsedCommand,
+  io: CliIo,
+  peerLabel: string | undefined,
+  expect: string[] | undefined,
+  job: (env: EngineEnv, controls: { onInterrupt: CliIo['onInterrupt']; waitForHangup?: ReturnType<typeof hangupKeys> }) => Promise<RunOutcome>,
+): Promise<number> {
+  const presenter = presenterFor(cmd.flags, io, peerLabel);
+  const clock = new SystemClock();
+  const env: EngineEnv = { clock, sink: (e: SipEvent) => presenter.onEvent(e) };
+  let interruptHandlers: Array<() => void> = [];
+  const removeSigint = io.onInterrupt(() => {
+    for (const h of [...interruptHandlers]) h();
+  });
+  const onInterrupt = (h: () => void) => {
+    interruptHandlers.push(h);
+    return () => {
+      interruptHandlers = interruptHandlers.filter((x) => x !== h);
+    };
+  };
+  const tty = io.stdin.isTTY === true && cmd.flags.input !== false && cmd.flags.json !== true;
+  const controls = {
+    onInterrupt,
+    waitForHangup: tty && cmd.name === 'invite' ? hangupKeys(io, () => interruptHandlers.forEach((h) => h())) : undefined,
+  };
+  try {
+    const outcome = await job(env, controls);
+    const decided = decideExit(outcome, expect);
+    const result: SipEvent = {
+      type: 'result',
+      t: clock.now(),
+      outcome: decided.outcome as Outcome,
+      status: outcome.status,
+      reason: outcome.reason,
+      statusLocal: outcome.statusLocal,
+      exitCode: decided.exitCode,
+      durationMs: Math.round(clock.now()),
+      summary: decided.expectNote ? `${outcome.summary} (${decided.expectNote})` : outcome.summary,
+      verdict: outcome.verdict,
+    };
+    presenter.onEvent(result);
+    return decided.exitCode;
+  } finally {
+    presenter.finish();
+    removeSigint();
+  }
+}
+
+async function runUacCommand(cmd: ParsedCommand, io: CliIo): Promise<number> {
+  const plan = buildUacPlan(cmd, () => readAllStdin());
+  const label = `${plan.destination.host.includes(':') ? `[${plan.destination.host}]` : plan.destination.host}:${plan.destination.port}`;
+  return withPresenter(cmd, io, label, plan.expect, (env, controls) => runUac(plan, env, controls));
+}
+
+async function runDemo(cmd: ParsedCommand, io: CliIo): Promise<number> {
+  const scenario = (cmd.args[0] ?? 'call').toLowerCase();
+  if (scenario !== 'call' && scenario !== 'timeout') {
+    throw new UsageError(`unknown demo ${JSON.stringify(cmd.args[0])}`, "use 'sipcall demo' (a call) or 'sipcall demo timeout'");
+  }
+  const flags = { ...cmd.flags, input: false };
+  return withPresenter({ ...cmd, flags }, io, 'demo UAS', undefined, (env, controls) =>
+    scenario === 'call' ? runDemoCall(env, controls, DEFAULT_USER_AGENT) : runDemoTimeout(env, controls, DEFAULT_USER_AGENT),
+  );
+}
+
+async function runAnswer(cmd: ParsedCommand, io: CliIo): Promise<number> {
+  const plan = buildAnswerPlan(cmd);
+  return withPresenter(cmd, io, 'caller', undefined, async (env, controls) => {
+    const uas = new AutoAnswer(plan, env);
+    const local = await uas.start();
+    env.sink({ type: 'note', t: env.clock.now(), level: 'info', text: `answering on ${local.family === 6 ? `[${local.address}]` : local.address}:${local.port} (${plan.transport.toUpperCase()}): INVITE → 100, 180, ${plan.respond} after ${plan.ringMs} ms; Ctrl-C to stop` });
+    const stopped = await new Promise<'interrupt' | 'duration'>((resolve) => {
+      const remove = controls.onInterrupt(() => {
+        remove();
+        resolve('interrupt');
+      });
+      if (plan.durationS !== undefined) {
+        env.clock.setTimer(plan.durationS * 1000, () => {
+          remove();
+          resolve('duration');
+        });
+      }
+    });
+    await uas.close();
+    return stopped === 'interrupt'
+      ? { outcome: 'interrupted', summary: 'answer: stopped by Ctrl-C' }
+      : { outcome: 'success', summary: `answer: stopped after ${plan.durationS} s` };
+  });
+}
+
+/** Standard input for `--body -` (file descriptor 0; pipes and files). */
+function readAllStdin(): Buffer {
+  return readFileSync(0);
 }

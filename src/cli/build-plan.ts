@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../engine/errors.js';
+import { parseHeaderOption, checkHeader } from '../engine/header-values.js';
+import type { AnswerPlan, RequestOptions, TransportPlan, UacPlan } from '../engine/plan.js';
+import { defaultPort, parseTarget, type Target } from '../engine/target.js';
+import type { ParsedCommand } from './program.js';
+import { parseExpect, parseInteger, parseLocal, parseMethod, parsePositiveMs, parseSeconds, parseTransport } from './parse-values.js';
+
+export const DEFAULT_USER_AGENT = 'sipcall/0.1';
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** T1, T2, T4 from flags, validated: positive, and T2 ≥ T1 (RFC 3261 §17.1.2.2). */
+export function timersFrom(flags: ParsedCommand['flags']): { t1: number; t2: number; t4: number } {
+  const t1 = flags.t1 !== undefined ? parsePositiveMs(flags.t1, '--t1') : 500;
+  const t2 = flags.t2 !== undefined ? parsePositiveMs(flags.t2, '--t2') : Math.max(4000, t1);
+  const t4 = flags.t4 !== undefined ? parsePositiveMs(flags.t4, '--t4') : 5000;
+  if (t2 < t1) throw new UsageError(`--t2 ${t2} is smaller than --t1 ${t1}`, 'T2 caps the retransmit interval and must be at least T1 (RFC 3261 §17.1.2.2)');
+  return { t1, t2, t4 };
+}
+
+function transportPlan(flags: ParsedCommand['flags'], target: Target): TransportPlan {
+  let transport: 'udp' | 'tcp' = 'udp';
+  let forced = false;
+  if (target.transport) {
+    if (target.transport !== 'udp' && target.transport !== 'tcp') {
+      throw new UsageError(`;transport=${target.transport} is not supported yet`, 'use ;transport=udp or ;transport=tcp');
+    }
+    transport = target.transport;
+    forced = true;
+  }
+  if (flags.transport !== undefined) {
+    const t = parseTransport(flags.transport);
+    if (target.transport && target.transport !== t) {
+      throw new UsageError(`--transport ${t} contradicts ;transport=${target.transport} in the target`, 'give one of them, or make them agree');
+    }
+    transport = t;
+    forced = true;
+  }
+  if (target.scheme === 'sips') {
+    throw new UsageError('sips: targets need TLS, which is not supported yet', 'use a sip: URI with --transport tcp or udp');
+  }
+  return { transport, transportForced: forced, local: flags.local !== undefined ? parseLocal(flags.local) : undefined, ...timersFrom(flags) };
+}
+
+function requestOptions(flags: ParsedCommand['flags']): RequestOptions {
+  const headers = (flags.header ?? []).map(parseHeaderOption);
+  let from = flags.from;
+  if (from !== undefined) {
+    const t = parseTarget(from, '--from address');
+    from = t.uri;
+  }
+  const userAgent = flags.userAgent ?? DEFAULT_USER_AGENT;
+  checkHeader('User-Agent', userAgent, '--user-agent');
+  return { from, headers, userAgent };
+}
+
+/** Turns a parsed UAC command into a plan; every problem is a UsageError. */
+export function buildUacPlan(cmd: ParsedCommand, readStdin: () => Buffer): UacPlan {
+  const f = cmd.flags;
+  const targetText = cmd.name === 'request' ? cmd.args[1] : cmd.args[0];
+  const target = parseTarget(targetText ?? '', cmd.name === 'register' ? 'address-of-record' : 'target');
+  let destTarget = target;
+  if (cmd.name === 'register' && str(f.registrar)) destTarget = parseTarget(str(f.registrar)!, '--registrar');
+  const net = transportPlan(f, destTarget);
+  const base = {
+    target,
+    destination: { host: destTarget.address, port: destTarget.port ?? defaultPort(net.transport) },
+    net,
+    request: requestOptions(f),
+    expect: f.expect !== undefined ? parseExpect(f.expect) : undefined,
+  };
+  switch (cmd.name) {
+    case 'invite':
+      return {
+        ...base,
+        kind: 'invite',
+        sdp: f.sdp !== false,
+        durationS: f.duration !== undefined ? parseSeconds(String(f.duration), '--duration') : undefined,
+        ringTimeoutS: parseSeconds(String(f.ringTimeout ?? '60'), '--ring-timeout', true),
+      };
+    case 'options':
+      return { ...base, kind: 'options' };
+    case 'register': {
+      if (!target.user) throw new UsageError('the address-of-record needs a user part', 'example: sipcall register alice@example.com');
+      const contact = str(f.contact);
+      if (contact !== undefined) parseTarget(contact, '--contact');
+      return {
+        ...base,
+        kind: 'register',
+        expires: f.unregister ? 0 : parseInteger(String(f.expires ?? '3600'), '--expires', 0, 2 ** 31 - 1),
+        contact,
+        unregister: f.unregister === true,
+      };
+    }
+    case 'bye': {
+      const callId = str(f.callId) ?? '';
+      const fromTag = str(f.fromTag) ?? '';
+      const toTag = str(f.toTag) ?? '';
+      for (const [flag, v] of [['--call-id', callId], ['--from-tag', fromTag], ['--to-tag', toTag]] as const) {
+        if (!/^[A-Za-z0-9\-.!%*_+`'~()<>:\\"/\[\]?{}@]+$/.test(v)) {
+          throw new UsageError(`${flag} ${JSON.stringify(v)} is empty or has characters not allowed in it`, `copy the value exactly from the dialog (e.g. from sipcall -v output)`);
+        }
+      }
+      const cseq = f.cseq !== undefined ? parseInteger(String(f.cseq), '--cseq', 1, 2 ** 31 - 1) : 0;
+      return { ...base, kind: 'bye', callId, fromTag, toTag, cseq };
+    }
+    case 'request': {
+      const method = parseMethod(cmd.args[0] ?? '');
+      let body: Uint8Array | undefined;
+      const bodyArg = str(f.body);
+      if (bodyArg !== undefined) {
+        try {
+          body = bodyArg === '-' ? readStdin() : readFileSync(bodyArg);
+        } catch (err) {
+          throw new UsageError(`--body ${bodyArg}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, 'give a readable file, or - for standard input');
+        }
+      }
+      const contentType = str(f.contentType) ?? (body ? 'text/plain' : undefined);
+      if (contentType !== undefined) checkHeader('Content-Type', contentType, '--content-type');
+      if (contentType !== undefined && !body) throw new UsageError('--content-type without --body', 'add --body FILE (or - for standard input)');
+      return { ...base, kind: 'request', method, body, contentType };
+    }
+    default:
+      throw new UsageError(`${cmd.name} is not a request command`);
+  }
+}
+
+export function buildAnswerPlan(cmd: ParsedCommand): AnswerPlan {
+  const f = cmd.flags;
+  const transport = parseTransport(String(f.transport ?? 'udp'));
+  const address = String(f.address ?? '127.0.0.1');
+  const local = parseLocal(address.includes(':') && !address.startsWith('[') ? `[${address}]` : address);
+  const respond = parseInteger(String(f.respond ?? '200'), '--respond', 200, 699);
+  const t1 = parsePositiveMs(String(f.t1 ?? '500'), '--t1');
+  const t2 = parsePositiveMs(String(f.t2 ?? '4000'), '--t2');
+  if (t2 < t1) throw new UsageError(`--t2 ${t2} is smaller than --t1 ${t1}`, 'T2 must be at least T1 (RFC 3261 §17.1.2.2)');
+  const userAgent = String(f.userAgent ?? DEFAULT_USER_AGENT);
+  checkHeader('Server', userAgent, '--user-agent');
+  return {
+    kind: 'answer',
+    transport,
+    address: local.address ?? '127.0.0.1',
+    port: parseInteger(String(f.port ?? '0'), '--port', 0, 65535),
+    respond,
+    ringMs: parseSeconds(String(f.ring ?? '500'), '--ring'),
+    t1,
+    t2,
+    userAgent,
+    durationS: f.duration !== undefined ? parseSeconds(String(f.duration), '--duration', true) : undefined,
+  };
+}

@@ -1,0 +1,180 @@
+import { Command, Option } from 'commander';
+
+/** Options every SIP-sending command takes. */
+export interface CommonFlags {
+  from?: string;
+  header: string[];
+  userAgent?: string;
+  transport?: string;
+  local?: string;
+  t1?: string;
+  t2?: string;
+  t4?: string;
+  expect?: string;
+  json?: boolean;
+  verbose?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  input?: boolean;
+  ladder?: boolean;
+  debug?: boolean;
+}
+
+export type CommandName = 'invite' | 'options' | 'register' | 'bye' | 'request' | 'answer' | 'demo' | 'explain';
+
+/** What commander found: the command, its positional arguments and its flags. */
+export interface ParsedCommand {
+  name: CommandName;
+  args: string[];
+  flags: CommonFlags & Record<string, unknown>;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function addOutputOptions(cmd: Command): Command {
+  return cmd
+    .option('--json', 'print the event stream as JSON lines (no colour, spinner or prompts)')
+    .option('-v, --verbose', 'show full messages as sent and received')
+    .option('-q, --quiet', 'print the result line only')
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour (also: NO_COLOR=1)')
+    .option('--no-input', 'never prompt; a missing value is an error')
+    .option('--ladder', 'draw an ASCII ladder diagram of the flow')
+    .option('--debug', 'show stack traces of internal errors');
+}
+
+function addSipOptions(cmd: Command): Command {
+  cmd
+    .option('--from <uri>', 'our address-of-record for From (default sip:sipcall@<local address>)')
+    .option('-H, --header <header>', "extra header 'Name: value' (repeatable)", collect, [])
+    .option('--user-agent <text>', 'User-Agent header value')
+    .option('-t, --transport <name>', 'udp or tcp (default: from the target, else udp)')
+    .option('--local <addr[:port]>', 'local address and/or port to send from')
+    .option('--t1 <ms>', 'RFC 3261 T1, round-trip estimate (default 500)')
+    .option('--t2 <ms>', 'RFC 3261 T2, maximum retransmit interval (default 4000)')
+    .option('--t4 <ms>', 'RFC 3261 T4, maximum time a message stays in the network (default 5000)')
+    .option('--expect <status>', 'final statuses that count as success, e.g. 200, 4xx, 486,603 (exit 5 otherwise)');
+  return addOutputOptions(cmd);
+}
+
+/**
+ * Declares the command line. Returns a promise-producing parser: the commander program is
+ * built per run so that tests can run many in one process.
+ */
+export function buildProgram(
+  version: string,
+  write: { out: (s: string) => void; err: (s: string) => void },
+  onCommand: (parsed: ParsedCommand) => void,
+): Command {
+  const program = new Command('sipcall')
+    .description('SIP softphone and UAC probe: every request, response and RFC 3261 timer, explained.')
+    .version(version, '-V, --version')
+    .configureOutput({ writeOut: write.out, writeErr: write.err })
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sipcall demo                          a full call against sipcall's own loopback UAS
+  sipcall invite bob@127.0.0.1:5060     call, hold 0 s (or until Enter on a TTY), hang up
+  sipcall options sip:127.0.0.1 --json  ping, JSON lines for scripts
+  sipcall explain message.sip           explain a SIP message copied from a log
+
+Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
+            5 --expect not met, 70 internal error, 130 interrupted.`,
+    );
+
+  const action =
+    (name: CommandName) =>
+    (...all: unknown[]) => {
+      const cmd = all[all.length - 1] as Command;
+      const args = (all.slice(0, -2) as Array<string | undefined>).filter((a): a is string => a !== undefined);
+      onCommand({ name, args, flags: cmd.opts() as ParsedCommand['flags'] });
+    };
+
+  addSipOptions(
+    program
+      .command('invite')
+      .description('place a call: INVITE, ACK, hold, BYE; Ctrl-C sends CANCEL or BYE')
+      .argument('<target>', 'bob@host, host:port, sip:/sips: URI, [::1]:5070')
+      .option('--no-sdp', 'send the INVITE without an SDP offer')
+      .option('-d, --duration <seconds>', 'hold the call this long after the ACK (default: until Enter on a TTY, else 0)')
+      .option('--ring-timeout <seconds>', 'CANCEL when no final response this long after the first 1xx', '60'),
+  ).action(action('invite'));
+
+  addSipOptions(
+    program
+      .command('options')
+      .description('OPTIONS ping: round-trip time and what the peer says about itself')
+      .argument('<target>', 'bob@host, host:port, sip:/sips: URI'),
+  ).action(action('options'));
+
+  addSipOptions(
+    program
+      .command('register')
+      .description('REGISTER a binding (or --unregister it)')
+      .argument('<aor>', 'address-of-record, e.g. alice@example.com')
+      .option('--expires <seconds>', 'requested binding lifetime', '3600')
+      .option('--contact <uri>', 'Contact to bind (default: sip:USER@<local address:port>)')
+      .option('--unregister', 'remove our binding (Expires: 0)')
+      .option('--registrar <uri>', 'send to this registrar instead of the AOR domain'),
+  ).action(action('register'));
+
+  addSipOptions(
+    program
+      .command('bye')
+      .description('tear down a known (stuck) dialog')
+      .argument('<target>', 'the remote target (Contact) of the dialog')
+      .requiredOption('--call-id <id>', 'Call-ID of the dialog')
+      .requiredOption('--from-tag <tag>', 'our tag (From tag of the dialog)')
+      .requiredOption('--to-tag <tag>', 'the remote tag (To tag of the dialog)')
+      .option('--cseq <n>', 'CSeq number for the BYE (default: random, RFC 3261 §8.1.1.5)'),
+  ).action(action('bye'));
+
+  addSipOptions(
+    program
+      .command('request')
+      .description('send any other out-of-dialog request (MESSAGE, INFO, SUBSCRIBE, …)')
+      .argument('<method>', 'the SIP method')
+      .argument('<target>', 'bob@host, host:port, sip:/sips: URI')
+      .option('--body <file>', 'message body from a file, or - for standard input')
+      .option('--content-type <type>', 'Content-Type of the body (default text/plain)'),
+  ).action(action('request'));
+
+  addOutputOptions(
+    program
+      .command('answer')
+      .description('a small auto-answering UAS: INVITE → 100, 180, 200 (or --respond)')
+      .option('-p, --port <port>', 'port to listen on (default: a free one)', '0')
+      .option('--address <addr>', 'address to listen on', '127.0.0.1')
+      .option('-t, --transport <name>', 'udp or tcp', 'udp')
+      .option('--respond <code>', 'final status for INVITE', '200')
+      .option('--ring <ms>', 'milliseconds between 180 and the final response', '500')
+      .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)')
+      .option('--t1 <ms>', 'RFC 3261 T1 for our 2xx retransmissions', '500')
+      .option('--t2 <ms>', 'RFC 3261 T2', '4000')
+      .option('--user-agent <text>', 'Server header value'),
+  ).action(action('answer'));
+
+  addOutputOptions(
+    program
+      .command('demo')
+      .description("see a whole call against sipcall's own loopback UAS; `demo timeout` shows Timer A/B")
+      .argument('[scenario]', 'call (default) or timeout'),
+  ).action(action('demo'));
+
+  addOutputOptions(
+    program
+      .command('explain')
+      .description('explain SIP messages copied from a log: IDs, category, meaning, problems')
+      .argument('[file]', 'a file, or - for standard input (default -)'),
+  ).action(action('explain'));
+
+  for (const c of program.commands) {
+    c.exitOverride().configureOutput({ writeOut: write.out, writeErr: write.err }).showSuggestionAfterError(true);
+  }
+  return program;
+}
+
+export { Option };

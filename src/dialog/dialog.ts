@@ -1,0 +1,109 @@
+import type { SipRequest, SipResponse } from '../sip/message.js';
+import { buildRequest } from '../sip/build-request.js';
+import { headerParam, uriOfNameAddr } from './name-addr-uri.js';
+
+/**
+ * The UAC side of a dialog (RFC 3261 §12.1.2), created from a 2xx to our INVITE.
+ */
+export interface Dialog {
+  callId: string;
+  localTag: string;
+  remoteTag: string;
+  /** Our From value, with our tag. */
+  localFrom: string;
+  /** The To value from the 2xx, with the remote tag. */
+  remoteTo: string;
+  /** Local CSeq: the INVITE's, incremented for each new request (§12.2.1.1). */
+  localSeq: number;
+  /** Remote target: the Contact URI of the 2xx (§12.1.2). */
+  remoteTarget: string;
+  /** Route set: the Record-Route values of the 2xx "in reverse order" (§12.1.2). */
+  routeSet: string[];
+}
+
+/**
+ * §12.1.2: "The route set MUST be set to the list of URIs in the Record-Route header field
+ * from the response, taken in reverse order … The remote target MUST be set to the URI from the
+ * Contact header field of the response. … The local sequence number MUST be set to the value
+ * of the sequence number in the CSeq header field of the request. The remote sequence number
+ * MUST be empty. … The call identifier component of the dialog ID MUST be set to the value of
+ * the Call-ID in the request. The local tag component of the dialog ID MUST be set to the tag
+ * in the From field in the request, and the remote tag component of the dialog ID MUST be set
+ * to the tag in the To field of the response."
+ *
+ * Returns undefined when the 2xx lacks what a dialog needs (no To tag, or no Contact: §12.1.1
+ * says a UAS "MUST add a Contact header field"); the caller reports it.
+ */
+export function dialogFromResponse(invite: SipRequest, res: SipResponse): Dialog | undefined {
+  const remoteTo = res.headers.get('to') ?? '';
+  const remoteTag = headerParam(remoteTo, 'tag');
+  const contact = res.headers.list('contact')[0];
+  const localFrom = invite.headers.get('from') ?? '';
+  const localTag = headerParam(localFrom, 'tag') ?? '';
+  if (!remoteTag || !contact) return undefined;
+  const seq = Number.parseInt(invite.headers.get('cseq') ?? '1', 10);
+  return {
+    callId: invite.headers.get('call-id') ?? '',
+    localTag,
+    remoteTag,
+    localFrom,
+    remoteTo,
+    localSeq: seq,
+    remoteTarget: uriOfNameAddr(contact),
+    routeSet: res.headers.list('record-route').reverse(),
+  };
+}
+
+/**
+ * The URI the request goes to first (§12.2.1.1 with §8.1.2): with a loose-routing first hop
+ * (`;lr`), the first route; with an empty route set, the remote target. A strict router
+ * (first route without `lr`) also receives the request first; its URI becomes the Request-URI
+ * (see `inDialogRequest`).
+ */
+export function nextHop(dialog: Dialog): string {
+  return dialog.routeSet.length > 0 ? uriOfNameAddr(dialog.routeSet[0]) : dialog.remoteTarget;
+}
+
+function isLooseRoute(route: string): boolean {
+  return /;\s*lr(?:[;=>\s]|$)/i.test(uriOfNameAddr(route) + '>');
+}
+
+/** Request-URI and Route headers per §12.2.1.1 (loose and strict routing). */
+function routing(dialog: Dialog): { uri: string; routes: string[] } {
+  if (dialog.routeSet.length === 0) return { uri: dialog.remoteTarget, routes: [] };
+  if (isLooseRoute(dialog.routeSet[0])) return { uri: dialog.remoteTarget, routes: dialog.routeSet };
+  // "If the route set is not empty, and its first URI does not contain the lr parameter, the
+  // UAC MUST place the first URI from the route set into the Request-URI, stripping any
+  // parameters that are not allowed in a Request-URI. The UAC MUST add a Route header field
+  // containing the remainder of the route set values in order, including all parameters. The
+  // UAC MUST then place the remote target URI into the Route header field as the last value."
+  return {
+    uri: uriOfNameAddr(dialog.routeSet[0]),
+    routes: [...dialog.routeSet.slice(1), `<${dialog.remoteTarget}>`],
+  };
+}
+
+/**
+ * The ACK for a 2xx (§13.2.2.4): "The header fields of the ACK are constructed in the same way
+ * as for any request sent within a dialog … with the exception of the CSeq and the header
+ * fields related to authentication. The sequence number of the CSeq header field MUST be the
+ * same as the INVITE being acknowledged, but the CSeq method MUST be ACK." It is a new
+ * transaction of its own, so it gets a new branch (via).
+ */
+export function ackFor2xx(dialog: Dialog, invite: SipRequest, via: string, userAgent?: string): SipRequest {
+  const { uri, routes } = routing(dialog);
+  const seq = Number.parseInt(invite.headers.get('cseq') ?? '1', 10);
+  const auth = [...invite.headers.getAll('authorization').map((v) => ({ name: 'Authorization', value: v })), ...invite.headers.getAll('proxy-authorization').map((v) => ({ name: 'Proxy-Authorization', value: v }))];
+  return buildRequest({ method: 'ACK', uri, via, routes, from: dialog.localFrom, to: dialog.remoteTo, callId: dialog.callId, cseq: seq, userAgent, headers: auth });
+}
+
+/**
+ * A new request in the dialog (§12.2.1.1): "The local sequence number MUST be incremented by one
+ * if it had a value, and … placed into the CSeq header field"; To carries the remote tag, From
+ * our tag, Call-ID the dialog's; Request-URI and Route from the route set.
+ */
+export function inDialogRequest(dialog: Dialog, method: string, via: string, userAgent?: string, cseq?: number): SipRequest {
+  dialog.localSeq = cseq ?? dialog.localSeq + 1;
+  const { uri, routes } = routing(dialog);
+  return buildRequest({ method, uri, via, routes, from: dialog.localFrom, to: dialog.remoteTo, callId: dialog.callId, cseq: dialog.localSeq, userAgent });
+}

@@ -1,0 +1,436 @@
+import type { TimerHandle } from '../clock/clock.js';
+import { ackFor2xx, dialogFromResponse, inDialogRequest, type Dialog } from '../dialog/dialog.js';
+import { headerParam } from '../dialog/name-addr-uri.js';
+import { buildRequest } from '../sip/build-request.js';
+import { Headers } from '../sip/headers.js';
+import { SIP_VERSION, type SipRequest, type SipResponse } from '../sip/message.js';
+import type { ClientTransaction } from '../transaction/client-transaction.js';
+import { outcomeOf } from './describe-outcome.js';
+import { fromFinal, type RunOutcome } from './outcome.js';
+import type { InvitePlan } from './plan.js';
+import { sdpOffer } from './sdp-offer.js';
+import { transact } from './transact.js';
+import type { UacContext } from './uac-context.js';
+
+/** What the user can do while a call runs. */
+export interface CallControls {
+  /** Registers a Ctrl-C handler; returns a function that removes it. */
+  onInterrupt(cb: () => void): () => void;
+  /** On a TTY without --duration: resolves when the user asks to hang up (h or Enter). */
+  waitForHangup?: () => { promise: Promise<void>; cancel(): void };
+}
+
+/** Methods we accept in a dialog (RFC 3261 §20.5 Allow). */
+const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS';
+
+type Phase = 'calling' | 'confirmed' | 'ending' | 'done';
+
+/**
+ * Places a call (RFC 3261 §13): INVITE, the responses, the ACK for a 2xx (§13.2.2.4), the
+ * dialog (§12.1.2), holding, BYE (§15.1.1); CANCEL (§9.1) on Ctrl-C or when the ring timeout
+ * runs out after a 1xx (Timer B only acts in Calling, RFC 3261 Figure 5).
+ */
+export function runCall(ctx: UacContext, plan: InvitePlan, controls: CallControls): Promise<RunOutcome> {
+  return new Call(ctx, plan, controls).run();
+}
+
+class Call {
+  private phase: Phase = 'calling';
+  private readonly clock;
+  private invite!: SipRequest;
+  private inviteTx!: ClientTransaction;
+  private first1xx?: SipResponse;
+  private ringTimer?: TimerHandle;
+  private holdTimer?: TimerHandle;
+  private guardTimer?: TimerHandle;
+  private lingerTimer?: TimerHandle;
+  private hangupWait?: { promise: Promise<void>; cancel(): void };
+  private cancel?: { why: 'ring-timeout' | 'interrupt'; sent: boolean };
+  private dialog?: Dialog;
+  private answer?: SipResponse;
+  /** ACK bytes per remote tag, re-sent unchanged for each re-sent 2xx. */
+  private readonly acks = new Map<string, { bytes: Buffer; count: number; request: SipRequest }>();
+  private resolve!: (o: RunOutcome) => void;
+  private removeInterrupt?: () => void;
+  private heldFrom = 0;
+
+  constructor(
+    private readonly ctx: UacContext,
+    private readonly plan: InvitePlan,
+    private readonly controls: CallControls,
+  ) {
+    this.clock = ctx.session.env.clock;
+  }
+
+  run(): Promise<RunOutcome> {
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+      this.removeInterrupt = this.controls.onInterrupt(() => this.interrupted());
+      this.ctx.session.onRequest = (req) => this.peerRequest(req);
+      this.ctx.session.onUnmatched = (res) => this.unmatched(res);
+      this.sendInvite();
+    });
+  }
+
+  private sendInvite(): void {
+    const { ctx, plan } = this;
+    const via = ctx.via();
+    const body = plan.sdp
+      ? Buffer.from(sdpOffer({ address: ctx.localHost.replace(/^\[|\]$/g, ''), port: 40000, sessionId: String(Math.floor(this.clock.now()) + 1) }))
+      : undefined;
+    this.invite = buildRequest({
+      method: 'INVITE',
+      uri: plan.target.uri,
+      via: via.value,
+      from: ctx.from,
+      to: ctx.to,
+      callId: ctx.callId,
+      cseq: 1,
+      contact: `<${ctx.contactUri()}>`,
+      userAgent: plan.request.userAgent,
+      headers: [{ name: 'Allow', value: ALLOW }, ...plan.request.headers],
+      body,
+      contentType: body ? 'application/sdp' : undefined,
+    });
+    this.inviteTx = ctx.session.request(this.invite, {
+      onResponse: (res) => this.response(res),
+      onTerminated: (t) => {
+        if (this.phase !== 'calling') return;
+        if (t.outcome === 'final') return; // a non-2xx final was handled in response()
+        this.finish(outcomeOf({ outcome: t.outcome, status: t.status, local: t.local, provisionals: this.first1xx ? [this.first1xx] : [], sentAt: 0 }, 'INVITE', 'B'));
+      },
+    });
+    ctx.session.emit({ type: 'waiting', what: 'a response to INVITE', timeoutMs: 64 * plan.net.t1 });
+  }
+
+  private response(res: SipResponse): void {
+    if (res.status < 200) return this.provisional(res);
+    if (res.status < 300) return this.success(res);
+    return this.failure(res);
+  }
+
+  private provisional(res: SipResponse): void {
+    if (this.phase !== 'calling') return;
+    if (this.first1xx) return;
+    this.first1xx = res;
+    if (this.cancel && !this.cancel.sent) {
+      this.sendCancel();
+      return;
+    }
+    const ms = this.plan.ringTimeoutS * 1000;
+    this.ringTimer = this.clock.setTimer(ms, () => this.ringTimeout());
+    this.ctx.session.emit({ type: 'waiting', what: `a final response (got ${res.status} ${res.reason}); CANCEL after the ring timeout`, timeoutMs: ms });
+  }
+
+  private ringTimeout(): void {
+    this.ringTimer = undefined;
+    if (this.phase !== 'calling' || this.cancel) return;
+    const p = this.first1xx!;
+    this.ctx.session.emit({
+      type: 'note',
+      level: 'warn',
+      text: `ring timeout: no final response ${this.plan.ringTimeoutS} s after ${p.status} ${p.reason}; Timer B does not run after a 1xx (RFC 3261 Figure 5), so sipcall sends CANCEL (RFC 3261 §9.1)`,
+    });
+    this.cancel = { why: 'ring-timeout', sent: false };
+    this.sendCancel();
+  }
+
+  /**
+   * RFC 3261 §9.1: "The Request-URI, Call-ID, To, the numeric part of CSeq, and From header
+   * fields in the CANCEL request MUST be identical to those in the request being cancelled,
+   * including tags. A CANCEL constructed by a client MUST have only a single Via header field
+   * value matching the top Via value in the request being cancelled." Same Route headers too.
+   */
+  private sendCancel(): void {
+    if (!this.cancel || this.cancel.sent) return;
+    this.cancel.sent = true;
+    const h = this.invite.headers;
+    const seq = Number.parseInt(h.get('cseq') ?? '1', 10);
+    const cancel = buildRequest({
+      method: 'CANCEL',
+      uri: this.invite.uri,
+      via: h.list('via')[0],
+      routes: h.list('route'),
+      from: h.get('from') ?? '',
+      to: h.get('to') ?? '',
+      callId: h.get('call-id') ?? '',
+      cseq: seq,
+      userAgent: this.plan.request.userAgent,
+    });
+    void transact(this.ctx.session, cancel).then((r) => {
+      if (this.phase !== 'calling') return;
+      if (!r.final) this.ctx.session.emit({ type: 'note', level: 'warn', text: `the CANCEL got no final response (${r.outcome}); waiting for the INVITE's own final response` });
+    });
+    // §9.1: "If there is no final response for the original request in 64*T1 seconds …, the
+    // client SHOULD then consider the original transaction cancelled and SHOULD destroy the
+    // client transaction handling the original request."
+    const ms = 64 * this.plan.net.t1;
+    this.guardTimer = this.clock.setTimer(ms, () => {
+      this.guardTimer = undefined;
+      if (this.phase !== 'calling') return;
+      this.ctx.session.emit({ type: 'note', level: 'warn', text: `no final response to the INVITE ${ms / 1000} s after CANCEL: giving the call up (RFC 3261 §9.1)` });
+      this.finish(this.cancelOutcome());
+    });
+    this.ctx.session.emit({ type: 'waiting', what: '487 Request Terminated after CANCEL', timeoutMs: ms });
+  }
+
+  private cancelOutcome(final?: SipResponse): RunOutcome {
+    const got = final ? `${final.status} ${final.reason}` : 'no final response';
+    if (this.cancel?.why === 'interrupt') {
+      return { outcome: 'interrupted', status: final?.status, reason: final?.reason, statusLocal: false, summary: `interrupted: CANCEL sent, ${got}` };
+    }
+    const p = this.first1xx;
+    return {
+      outcome: 'timeout',
+      status: final?.status,
+      reason: final?.reason,
+      statusLocal: false,
+      summary: `ring timeout: only ${p ? `${p.status} ${p.reason}` : 'provisional responses'} for ${this.plan.ringTimeoutS} s; CANCEL sent, ${got}`,
+    };
+  }
+
+  private failure(res: SipResponse): void {
+    if (this.phase !== 'calling') return;
+    this.clearRing();
+    const out = this.cancel?.sent && res.status === 487 ? this.cancelOutcome(res) : this.cancel ? this.cancelOutcome(res) : fromFinal(res.status, res.reason, 'INVITE');
+    // The transaction ACKs this final and stays in Completed for Timer D, re-ACKing re-sent
+    // finals. A probe should not hold the terminal for 32 s: sipcall lingers 4·T1 (capped by
+    // Timer D) to answer the usual re-sends, then ends the run (docs/engine.md).
+    this.phase = 'ending';
+    const linger = this.ctx.session.transport.reliable ? 0 : 4 * this.plan.net.t1;
+    this.lingerTimer = this.clock.setTimer(linger, () => {
+      this.lingerTimer = undefined;
+      this.finish(out);
+    });
+  }
+
+  private success(res: SipResponse): void {
+    const tag = headerParam(res.headers.get('to') ?? '', 'tag') ?? '';
+    const known = this.acks.get(tag);
+    if (known) {
+      // §13.2.2.4: the ACK is re-sent for each re-sent 2xx; the same bytes.
+      known.count++;
+      this.ctx.session.sendDirect(known.request, known.count, known.bytes);
+      return;
+    }
+    if (this.dialog || this.phase !== 'calling') {
+      this.fork(res, tag);
+      return;
+    }
+    this.clearRing();
+    this.answer = res;
+    const dialog = dialogFromResponse(this.invite, res) ?? this.fallbackDialog(res, tag);
+    this.dialog = dialog;
+    this.ack(dialog, tag);
+    this.ctx.session.emit({
+      type: 'dialog.established',
+      callId: dialog.callId,
+      localTag: dialog.localTag,
+      remoteTag: dialog.remoteTag,
+      localCseq: dialog.localSeq,
+      remoteTarget: dialog.remoteTarget,
+      routeSet: dialog.routeSet,
+    });
+    this.phase = 'confirmed';
+    if (this.cancel) {
+      // The 2xx crossed our CANCEL (§9.1: "the UAC … MUST then … send a BYE"): end it now.
+      this.ctx.session.emit({ type: 'note', level: 'info', text: 'the call was answered while CANCEL was on its way; ending it with BYE' });
+      this.hangup();
+      return;
+    }
+    this.hold();
+  }
+
+  private fallbackDialog(res: SipResponse, tag: string): Dialog {
+    this.ctx.session.emit({
+      type: 'note',
+      level: 'warn',
+      text: `the ${res.status} has ${tag ? '' : 'no To tag'}${!tag && !res.headers.has('contact') ? ' and ' : ''}${res.headers.has('contact') ? '' : 'no Contact'} (RFC 3261 §12.1.1 requires both); ACK and BYE go to the Request-URI`,
+    });
+    return {
+      callId: this.ctx.callId,
+      localTag: this.ctx.localTag,
+      remoteTag: tag,
+      localFrom: this.invite.headers.get('from') ?? '',
+      remoteTo: res.headers.get('to') ?? '',
+      localSeq: 1,
+      remoteTarget: this.invite.uri,
+      routeSet: res.headers.list('record-route').reverse(),
+    };
+  }
+
+  private ack(dialog: Dialog, tag: string): void {
+    const via = this.ctx.via();
+    const ack = ackFor2xx(dialog, this.invite, via.value, this.plan.request.userAgent);
+    const bytes = this.ctx.session.sendDirect(ack);
+    this.acks.set(tag, { bytes, count: 1, request: ack });
+  }
+
+  /**
+   * A 2xx from another branch of a forking proxy (RFC 3261 §13.2.2.4: "the UAC core MUST
+   * generate an ACK … for each 2xx"; §13.2.2.4 also: if it does not want to continue with that
+   * dialog, "it MUST terminate the dialog by sending a BYE").
+   */
+  private fork(res: SipResponse, tag: string): void {
+    const dialog = dialogFromResponse(this.invite, res) ?? this.fallbackDialog(res, tag);
+    this.ctx.session.emit({ type: 'note', level: 'info', text: `another 2xx from a forked branch (To tag ${tag || '(none)'}): ACK and BYE it, keeping the first call` });
+    this.ack(dialog, tag);
+    const via = this.ctx.via();
+    void transact(this.ctx.session, inDialogRequest(dialog, 'BYE', via.value, this.plan.request.userAgent));
+  }
+
+  private hold(): void {
+    const s = this.ctx.session;
+    this.heldFrom = this.clock.now();
+    const durationS = this.plan.durationS ?? (this.controls.waitForHangup ? undefined : 0);
+    if (durationS !== undefined) {
+      if (durationS > 0) s.emit({ type: 'waiting', what: 'call in progress; BYE when the duration ends', timeoutMs: durationS * 1000 });
+      this.holdTimer = this.clock.setTimer(durationS * 1000, () => {
+        this.holdTimer = undefined;
+        this.hangup();
+      });
+      return;
+    }
+    s.emit({ type: 'note', level: 'info', text: 'call up: press h or Enter to hang up (Ctrl-C works too)' });
+    s.emit({ type: 'waiting', what: 'call in progress; press h or Enter to hang up' });
+    this.hangupWait = this.controls.waitForHangup!();
+    void this.hangupWait.promise.then(() => {
+      if (this.phase === 'confirmed') this.hangup();
+    });
+  }
+
+  /** BYE (RFC 3261 §15.1.1) and its response end the run. */
+  private hangup(why: 'normal' | 'interrupt' = 'normal'): void {
+    if (this.phase !== 'confirmed' || !this.dialog) return;
+    this.phase = 'ending';
+    this.stopHold();
+    const via = this.ctx.via();
+    const bye = inDialogRequest(this.dialog, 'BYE', via.value, this.plan.request.userAgent);
+    const held = ((this.clock.now() - this.heldFrom) / 1000).toFixed(1);
+    this.ctx.session.emit({ type: 'waiting', what: 'a response to BYE', timeoutMs: 64 * this.plan.net.t1 });
+    void transact(this.ctx.session, bye).then((r) => {
+      const answer = this.answer!;
+      this.ctx.session.emit({ type: 'dialog.terminated', callId: this.dialog!.callId, localTag: this.dialog!.localTag, remoteTag: this.dialog!.remoteTag, reason: why === 'interrupt' ? 'BYE after Ctrl-C' : 'BYE' });
+      if (why === 'interrupt' || this.cancel?.why === 'interrupt') {
+        this.finish({ outcome: 'interrupted', status: answer.status, reason: answer.reason, statusLocal: false, summary: `interrupted: call ended with BYE (${r.final ? `${r.final.status} ${r.final.reason}` : r.outcome})` });
+        return;
+      }
+      if (this.cancel?.why === 'ring-timeout') {
+        this.finish(this.cancelOutcome(answer));
+        return;
+      }
+      if (r.final && r.final.status < 300) {
+        this.finish({ outcome: 'success', status: answer.status, reason: answer.reason, statusLocal: false, summary: `call answered (${answer.status} ${answer.reason}), held ${held} s, ended with BYE: ${r.final.status} ${r.final.reason}` });
+      } else {
+        const o = outcomeOf(r, 'BYE', 'F');
+        o.summary = `call answered (${answer.status} ${answer.reason}) but ending it failed: ${o.summary}`;
+        this.finish(o);
+      }
+    });
+  }
+
+  private interrupted(): void {
+    const s = this.ctx.session;
+    switch (this.phase) {
+      case 'calling':
+        if (this.cancel) {
+          s.emit({ type: 'note', level: 'warn', text: 'Ctrl-C again: giving up without waiting for the final response' });
+          this.finish(this.cancelOutcome());
+          return;
+        }
+        this.cancel = { why: 'interrupt', sent: false };
+        if (this.first1xx) {
+          s.emit({ type: 'note', level: 'info', text: 'Ctrl-C: sending CANCEL (RFC 3261 §9.1)' });
+          this.clearRing();
+          this.sendCancel();
+        } else {
+          s.emit({ type: 'note', level: 'info', text: 'Ctrl-C: CANCEL waits for a provisional response (RFC 3261 §9.1: a CANCEL SHOULD NOT be sent before one); Ctrl-C again to quit at once' });
+        }
+        return;
+      case 'confirmed':
+        s.emit({ type: 'note', level: 'info', text: 'Ctrl-C: hanging up with BYE' });
+        this.hangup('interrupt');
+        return;
+      case 'ending':
+        s.emit({ type: 'note', level: 'warn', text: 'Ctrl-C again: not waiting any longer' });
+        this.finish({ outcome: 'interrupted', summary: 'interrupted while ending the call' });
+        return;
+      default:
+    }
+  }
+
+  /** Requests from the peer during the call (RFC 3261 §12.2.2, §15.1.2). */
+  private peerRequest(req: SipRequest): void {
+    if (req.method === 'ACK') return;
+    const d = this.dialog;
+    const inDialog =
+      d !== undefined &&
+      req.headers.get('call-id') === d.callId &&
+      headerParam(req.headers.get('to') ?? '', 'tag') === d.localTag &&
+      headerParam(req.headers.get('from') ?? '', 'tag') === d.remoteTag;
+    if (req.method === 'OPTIONS') return this.reply(req, 200, 'OK', [{ name: 'Allow', value: ALLOW }]);
+    if (req.method === 'BYE') {
+      if (!inDialog) return this.reply(req, 481, 'Call/Transaction Does Not Exist');
+      this.reply(req, 200, 'OK');
+      if (this.phase === 'confirmed' || this.phase === 'ending') {
+        this.ctx.session.emit({ type: 'dialog.terminated', callId: d.callId, localTag: d.localTag, remoteTag: d.remoteTag, reason: 'the peer sent BYE' });
+        const answer = this.answer!;
+        const held = ((this.clock.now() - this.heldFrom) / 1000).toFixed(1);
+        this.finish({ outcome: 'success', status: answer.status, reason: answer.reason, statusLocal: false, summary: `call answered (${answer.status} ${answer.reason}), held ${held} s, the peer hung up (BYE)` });
+      }
+      return;
+    }
+    if (!inDialog) return this.reply(req, 481, 'Call/Transaction Does Not Exist');
+    if (req.method === 'INFO' || req.method === 'UPDATE' || req.method === 'NOTIFY') return this.reply(req, 200, 'OK');
+    // A re-INVITE would need an SDP answer; sipcall carries no media yet.
+    return this.reply(req, req.method === 'INVITE' ? 488 : 501, req.method === 'INVITE' ? 'Not Acceptable Here' : 'Not Implemented', [{ name: 'Allow', value: ALLOW }]);
+  }
+
+  /** A response built from the request (RFC 3261 §8.2.6.2): Via, From, To, Call-ID, CSeq copied. */
+  private reply(req: SipRequest, status: number, reason: string, extra: Array<{ name: string; value: string }> = []): void {
+    const h = new Headers();
+    for (const v of req.headers.getAll('via')) h.append('Via', v);
+    h.append('From', req.headers.get('from') ?? '');
+    let to = req.headers.get('to') ?? '';
+    if (!headerParam(to, 'tag')) to += `;tag=${this.ctx.localTag}`;
+    h.append('To', to);
+    h.append('Call-ID', req.headers.get('call-id') ?? '');
+    h.append('CSeq', req.headers.get('cseq') ?? '');
+    for (const x of extra) h.append(x.name, x.value);
+    h.append('Content-Length', '0');
+    const res: SipResponse = { kind: 'response', status, reason, version: SIP_VERSION, headers: h, body: new Uint8Array(0) };
+    this.ctx.session.sendResponse(res, req.method);
+  }
+
+  /** A 2xx for our INVITE after its transaction ended (Timer M): still ACK it. */
+  private unmatched(res: SipResponse): void {
+    if (res.status < 200 || res.status >= 300) return;
+    if (res.headers.get('call-id') !== this.ctx.callId) return;
+    const cseq = res.headers.get('cseq') ?? '';
+    if (!/\bINVITE\b/i.test(cseq)) return;
+    this.success(res);
+  }
+
+  private clearRing(): void {
+    if (this.ringTimer) this.clock.clearTimer(this.ringTimer);
+    this.ringTimer = undefined;
+  }
+
+  private stopHold(): void {
+    if (this.holdTimer) this.clock.clearTimer(this.holdTimer);
+    this.holdTimer = undefined;
+    this.hangupWait?.cancel();
+    this.hangupWait = undefined;
+  }
+
+  private finish(outcome: RunOutcome): void {
+    if (this.phase === 'done') return;
+    this.phase = 'done';
+    this.clearRing();
+    this.stopHold();
+    for (const t of [this.guardTimer, this.lingerTimer]) if (t) this.clock.clearTimer(t);
+    this.removeInterrupt?.();
+    this.ctx.session.onRequest = undefined;
+    this.resolve(outcome);
+  }
+}

@@ -1,0 +1,25 @@
+import type { Outcome, Verdict } from '../events/types.js';
+
+/** How a run ended, before the CLI turns it into an exit code and a `result` event. */
+export interface RunOutcome {
+  outcome: Outcome;
+  /** The final status that decided the run: from the wire, or made up locally. */
+  status?: number;
+  reason?: string;
+  /** True when `status` was made up by sipcall (408 timeout, 503 transport error). */
+  statusLocal?: boolean;
+  /** One line for the result: what happened. */
+  summary: string;
+  verdict?: Verdict;
+}
+
+/** The outcome for a final response from the wire. */
+export function fromFinal(status: number, reason: string, what: string): RunOutcome {
+  return {
+    outcome: status >= 200 && status < 300 ? 'success' : 'failure-response',
+    status,
+    reason,
+    statusLocal: false,
+    summary: `${what}: ${status} ${reason}`,
+  };
+}

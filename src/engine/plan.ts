@@ -1,0 +1,88 @@
+import type { Target } from './target.js';
+
+/** How messages travel: which transport, from where, with which timers. */
+export interface TransportPlan {
+  /** Lower case as on the command line. */
+  transport: 'udp' | 'tcp';
+  /** True when the user chose the transport (flag or `;transport=`), so sipcall must not switch. */
+  transportForced: boolean;
+  /** `--local ADDR[:PORT]`. */
+  local?: { address?: string; port?: number };
+  /** RFC 3261 §17.1.1.1 / Table 4 timer bases, in ms. */
+  t1: number;
+  t2: number;
+  t4: number;
+}
+
+/** What every request carries that the user can set. */
+export interface RequestOptions {
+  /** `--from`: our address-of-record (a sip: URI), or undefined for `sip:sipcall@<local address>`. */
+  from?: string;
+  /** `--header 'Name: value'`, checked for CR, LF and NUL. */
+  headers: Array<{ name: string; value: string }>;
+  userAgent: string;
+}
+
+interface PlanBase {
+  target: Target;
+  /** Where to send: host/address and port (target, or --registrar for REGISTER). */
+  destination: { host: string; port: number };
+  net: TransportPlan;
+  request: RequestOptions;
+  /** `--expect`: the final statuses (exact codes or classes like 4xx) the user wants. */
+  expect?: string[];
+}
+
+export interface InvitePlan extends PlanBase {
+  kind: 'invite';
+  sdp: boolean;
+  /** Seconds to hold the call after the ACK; undefined = until the user hangs up (TTY). */
+  durationS?: number;
+  /** Seconds to wait for a final response after the first 1xx before CANCEL. */
+  ringTimeoutS: number;
+}
+
+export interface OptionsPlan extends PlanBase {
+  kind: 'options';
+}
+
+export interface RegisterPlan extends PlanBase {
+  kind: 'register';
+  expires: number;
+  contact?: string;
+  unregister: boolean;
+}
+
+export interface ByePlan extends PlanBase {
+  kind: 'bye';
+  callId: string;
+  fromTag: string;
+  toTag: string;
+  cseq: number;
+}
+
+export interface GenericRequestPlan extends PlanBase {
+  kind: 'request';
+  method: string;
+  body?: Uint8Array;
+  contentType?: string;
+}
+
+export type UacPlan = InvitePlan | OptionsPlan | RegisterPlan | ByePlan | GenericRequestPlan;
+
+/** `sipcall answer`: a small auto-answering UAS. */
+export interface AnswerPlan {
+  kind: 'answer';
+  transport: 'udp' | 'tcp';
+  address: string;
+  port: number;
+  /** Final status for INVITE (200 by default). */
+  respond: number;
+  /** Milliseconds between 180 and the final response. */
+  ringMs: number;
+  t1: number;
+  t2: number;
+  userAgent: string;
+  /** Stop after this many seconds (undefined: until interrupted). */
+  durationS?: number;
+}

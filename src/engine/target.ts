@@ -1,0 +1,159 @@
+import { isIPv4, isIPv6 } from 'node:net';
+import { UsageError } from './errors.js';
+
+/** Transports a target may name with `;transport=` (RFC 3261 §19.1.1). */
+export type TargetTransport = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss' | 'sctp';
+
+/** What the user asked to reach, parsed and checked. */
+export interface Target {
+  scheme: 'sip' | 'sips';
+  user?: string;
+  /** Host as written in a URI: IPv6 references keep their brackets. */
+  host: string;
+  /** Host without brackets, for sockets. */
+  address: string;
+  hostKind: 'ipv4' | 'ipv6' | 'name';
+  /** Explicit port, when given. */
+  port?: number;
+  /** `;transport=` when given, lower case. */
+  transport?: TargetTransport;
+  /** URI parameters in order, as written (names lower case). */
+  params: Array<[string, string | null]>;
+  /** URI headers (`?a=b&c=d`), as written. */
+  headers?: string;
+  /** The Request-URI to put on the wire. */
+  uri: string;
+}
+
+const USER_CHARS = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,;?/]|%[0-9A-Fa-f]{2})+$/; // RFC 3261 §25.1 user
+const PARAM_CHARS = /^(?:[A-Za-z0-9\-_.!~*'()\[\]/:&+$]|%[0-9A-Fa-f]{2})*$/; // paramchar
+const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+const TRANSPORTS: readonly string[] = ['udp', 'tcp', 'tls', 'ws', 'wss', 'sctp'];
+
+/**
+ * Parses a target as users type it: `bob@host`, `host`, `host:port`, `[::1]:5070`,
+ * `sip:bob@host:5060;transport=tcp`, `sips:alice@example.com`. Default scheme `sip`; the
+ * default port is left to the caller (5060, or 5061 for sips/TLS: RFC 3261 §19.1.2).
+ * Throws a UsageError that names what is wrong and how to write it instead.
+ */
+export function parseTarget(input: string, what = 'target'): Target {
+  const text = input.trim();
+  if (!text) throw new UsageError(`the ${what} is empty`, 'give one like bob@example.com or sip:bob@127.0.0.1:5060');
+  if (/[\s\0]/.test(text)) {
+    throw new UsageError(`the ${what} ${JSON.stringify(input)} contains white space or control characters`, 'escape them as %20 etc., or quote the argument correctly');
+  }
+  let rest = text;
+  let scheme: 'sip' | 'sips' = 'sip';
+  const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(rest);
+  // `host:5060` is a host and a port, not a scheme.
+  if (schemeMatch && !/^\d*(?:[;?]|$)/.test(rest.slice(schemeMatch[0].length))) {
+    const s = schemeMatch[1].toLowerCase();
+    if (s === 'sip' || s === 'sips') {
+      scheme = s;
+      rest = rest.slice(schemeMatch[0].length);
+    } else if (s === 'tel') {
+      throw new UsageError(`the ${what} ${JSON.stringify(input)} is a tel: URI, which needs a gateway`, 'write the number at a SIP host instead: sip:+15551234@gateway.example.com');
+    } else {
+      throw new UsageError(`the ${what} ${JSON.stringify(input)} uses the scheme ${s}:, which is not a SIP URI`, 'use sip: or sips:, e.g. sip:bob@example.com (a port is a number: host:5060)');
+    }
+  }
+  // URI headers `?…`
+  let headers: string | undefined;
+  const q = rest.indexOf('?');
+  if (q >= 0) {
+    headers = rest.slice(q + 1);
+    rest = rest.slice(0, q);
+  }
+  // user part
+  let user: string | undefined;
+  const at = rest.lastIndexOf('@');
+  if (at >= 0) {
+    user = rest.slice(0, at);
+    rest = rest.slice(at + 1);
+    if (!user) throw new UsageError(`the ${what} ${JSON.stringify(input)} has an empty user part before @`, 'write user@host, or just host');
+    const colon = user.indexOf(':');
+    if (colon >= 0) {
+      throw new UsageError(`the ${what} carries a password in the URI (user:password@host)`, 'RFC 3261 §19.1.1 advises against it; give the user only, and the password with SIPCALL_PASSWORD');
+    }
+    if (!USER_CHARS.test(user)) {
+      throw new UsageError(`the user part ${JSON.stringify(user)} of the ${what} has characters that must be %-escaped`, 'escape them as %XX (RFC 3261 §19.1.2), e.g. a space as %20');
+    }
+  }
+  // host[:port] then ;params
+  let hostport = rest;
+  let paramText = '';
+  const semi = hostport.startsWith('[') ? hostport.indexOf(';', hostport.indexOf(']')) : hostport.indexOf(';');
+  if (semi >= 0) {
+    paramText = hostport.slice(semi + 1);
+    hostport = hostport.slice(0, semi);
+  }
+  let host: string;
+  let address: string;
+  let hostKind: Target['hostKind'];
+  let portText: string | undefined;
+  if (hostport.startsWith('[')) {
+    const close = hostport.indexOf(']');
+    if (close < 0) throw new UsageError(`the ${what} ${JSON.stringify(input)} opens an IPv6 bracket [ that is never closed`, 'write it as [::1]:5060');
+    address = hostport.slice(1, close);
+    if (!isIPv6(address)) throw new UsageError(`${JSON.stringify(address)} in the ${what} is not a valid IPv6 address`, 'write it as [2001:db8::1]:5060');
+    host = `[${address}]`;
+    hostKind = 'ipv6';
+    const after = hostport.slice(close + 1);
+    if (after) {
+      if (!after.startsWith(':')) throw new UsageError(`unexpected ${JSON.stringify(after)} after the IPv6 address in the ${what}`, 'write it as [::1]:5060');
+      portText = after.slice(1);
+    }
+  } else {
+    const colons = hostport.split(':').length - 1;
+    if (colons > 1) {
+      throw new UsageError(`the ${what} ${JSON.stringify(input)} looks like an IPv6 address without brackets`, `IPv6 addresses need brackets (RFC 5118 §4.2): [${hostport}] or [${hostport}]:5060`);
+    }
+    const c = hostport.indexOf(':');
+    host = c >= 0 ? hostport.slice(0, c) : hostport;
+    if (c >= 0) portText = hostport.slice(c + 1);
+    if (!host) throw new UsageError(`the ${what} ${JSON.stringify(input)} has no host`, 'give a host name or address, e.g. bob@127.0.0.1');
+    address = host;
+    if (/^[0-9.]+$/.test(host)) {
+      if (!isIPv4(host)) throw new UsageError(`${JSON.stringify(host)} in the ${what} is not a valid IPv4 address`, 'each of the four numbers must be 0–255, e.g. 127.0.0.1');
+      hostKind = 'ipv4';
+    } else {
+      const labels = host.replace(/\.$/, '').split('.');
+      if (host.length > 253 || labels.some((l) => !LABEL.test(l)) || !/^[A-Za-z]/.test(labels[labels.length - 1])) {
+        throw new UsageError(`${JSON.stringify(host)} in the ${what} is not a valid host name`, 'use letters, digits, dots and hyphens (RFC 3261 §25.1 hostname), or an IP address');
+      }
+      hostKind = 'name';
+    }
+  }
+  let port: number | undefined;
+  if (portText !== undefined) {
+    if (!/^\d{1,5}$/.test(portText)) throw new UsageError(`the port ${JSON.stringify(portText)} in the ${what} is not a number`, 'ports are 1–65535, e.g. host:5060');
+    port = Number(portText);
+    if (port < 1 || port > 65535) throw new UsageError(`the port ${port} in the ${what} is out of range`, 'ports are 1–65535; 5060 is the SIP default');
+  }
+  const params: Array<[string, string | null]> = [];
+  let transport: TargetTransport | undefined;
+  for (const p of paramText.split(';')) {
+    if (!p) continue;
+    const eq = p.indexOf('=');
+    const name = (eq >= 0 ? p.slice(0, eq) : p).toLowerCase();
+    const value = eq >= 0 ? p.slice(eq + 1) : null;
+    if (!name || !PARAM_CHARS.test(name) || (value !== null && !PARAM_CHARS.test(value))) {
+      throw new UsageError(`the URI parameter ${JSON.stringify(p)} in the ${what} is malformed`, 'write parameters as ;name=value, e.g. ;transport=tcp');
+    }
+    if (name === 'transport') {
+      const t = (value ?? '').toLowerCase();
+      if (!TRANSPORTS.includes(t)) throw new UsageError(`unknown transport ${JSON.stringify(value)} in the ${what}`, `use one of ${TRANSPORTS.join(', ')}`);
+      transport = t as TargetTransport;
+    }
+    params.push([name, value]);
+  }
+  const portPart = port !== undefined ? `:${port}` : '';
+  const paramPart = params.map(([k, v]) => (v === null ? `;${k}` : `;${k}=${v}`)).join('');
+  const uri = `${scheme}:${user ? `${user}@` : ''}${host}${portPart}${paramPart}${headers ? `?${headers}` : ''}`;
+  return { scheme, user, host, address, hostKind, port, transport, params, headers, uri };
+}
+
+/** The port to use when the target names none (RFC 3261 §19.1.2: 5060, 5061 for TLS). */
+export function defaultPort(transport: string): number {
+  return transport.toLowerCase() === 'tls' || transport.toLowerCase() === 'wss' ? 5061 : 5060;
+}

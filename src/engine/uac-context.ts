@@ -1,0 +1,75 @@
+import { newBranch, newCallId, newTag, type RandomSource } from '../sip/ids.js';
+import { viaValue } from '../sip/build-request.js';
+import { timerConfig } from '../transaction/timer-config.js';
+import { formatEndpoint } from '../transport/endpoint.js';
+import { openTcp } from '../transport/tcp.js';
+import { openUdp } from '../transport/udp.js';
+import { resolveHost } from '../transport/resolve.js';
+import type { Transport } from '../transport/transport.js';
+import type { UacPlan } from './plan.js';
+import { Session, type EngineEnv } from './session.js';
+
+/** Ids and addresses one UAC run uses for every request it sends. */
+export interface UacContext {
+  session: Session;
+  plan: UacPlan;
+  random?: RandomSource;
+  callId: string;
+  localTag: string;
+  /** From value with our tag. */
+  from: string;
+  /** To value (no tag). */
+  to: string;
+  /** Our sent-by host (IPv6 in brackets) and port, for Via and Contact. */
+  localHost: string;
+  localPort: number;
+  /** A new top Via with a fresh branch (RFC 3261 §8.1.1.7). */
+  via(): { value: string; branch: string };
+  /** Our Contact URI (RFC 3261 §8.1.1.8), with `user` as the user part. */
+  contactUri(user?: string): string;
+}
+
+function bracket(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}
+
+/**
+ * Resolves the destination, opens the transport (one socket per run: RFC 3261 §18.1.1) and
+ * prepares the ids. The caller closes `ctx.session`.
+ */
+export async function openUacContext(plan: UacPlan, env: EngineEnv, random?: RandomSource): Promise<UacContext> {
+  const timers = timerConfig({ t1: plan.net.t1, t2: plan.net.t2, t4: plan.net.t4 });
+  const { address } = await resolveHost(plan.destination.host, undefined, { transport: plan.net.transport === 'tcp' ? 'TCP' : 'UDP' });
+  const remote = { address, port: plan.destination.port };
+  const transport: Transport =
+    plan.net.transport === 'tcp'
+      ? await openTcp({ remote, local: plan.net.local })
+      : await openUdp({ remote, local: plan.net.local });
+  const session = new Session(env, transport, timers);
+  const localHost = bracket(transport.local.address);
+  const localPort = transport.local.port;
+  const tagSource = random;
+  const localTag = newTag(tagSource);
+  const fromUri = plan.request.from ?? `sip:sipcall@${localHost}`;
+  const transportParam = transport.name === 'UDP' ? '' : `;transport=${transport.name.toLowerCase()}`;
+  return {
+    session,
+    plan,
+    random,
+    callId: newCallId(random),
+    localTag,
+    from: `<${fromUri}>;tag=${localTag}`,
+    to: `<${plan.target.uri}>`,
+    localHost,
+    localPort,
+    via() {
+      const branch = newBranch(random);
+      return { value: viaValue(transport.name, localHost, localPort, branch), branch };
+    },
+    contactUri(user = 'sipcall') {
+      return `sip:${user}@${localHost}:${localPort}${transportParam}`;
+    },
+  };
+}
+
+export { formatEndpoint };
