@@ -1,0 +1,59 @@
+/**
+ * Pretty and plain output (plain = colour level 0 and no spinner; same layout): per-event lines,
+ * or the ladder with --ladder, then the result block. Quiet: the result block only.
+ */
+import type { SipEvent } from '../events/types.js';
+import { RetransmitGrouper, type Group } from './group.js';
+import { LadderRenderer } from './ladder.js';
+import { LineRenderer } from './lines.js';
+import type { Presenter, PresenterOptions } from './options.js';
+import { resultBlock } from './result.js';
+import { SpinnerController, oraLoader, type SpinnerLoader } from './spinner.js';
+import { createStyle, type Style } from './style.js';
+
+export class PrettyPresenter implements Presenter {
+  private readonly style: Style;
+  private readonly grouper = new RetransmitGrouper();
+  private readonly renderer: { render(g: Group): string[] };
+  /** Null when there is no spinner (not a TTY, quiet, or plain). */
+  readonly spinner: SpinnerController | null;
+  private wrote = false;
+
+  /** `loader` replaces ora (tests); it is used only when `opts.spinner` is true. */
+  constructor(
+    private readonly opts: PresenterOptions,
+    loader?: SpinnerLoader,
+  ) {
+    this.style = createStyle(opts.colorLevel);
+    this.renderer = opts.ladder
+      ? new LadderRenderer(this.style, opts.verbose, opts.peerLabel ?? 'peer')
+      : new LineRenderer(this.style, opts.verbose);
+    this.spinner =
+      opts.spinner && !opts.quiet ? new SpinnerController(loader ?? oraLoader(opts.stderr)) : null;
+  }
+
+  onEvent(e: SipEvent): void {
+    if (!this.opts.quiet) {
+      for (const g of this.grouper.push(e)) this.write(this.renderer.render(g));
+    }
+    if (e.type === 'waiting') this.spinner?.waiting(e);
+    if (e.type === 'result') {
+      this.spinner?.end();
+      const block = resultBlock(e, this.style, this.opts.quiet);
+      this.write(this.wrote ? ['', ...block] : block);
+    }
+  }
+
+  finish(): void {
+    for (const g of this.grouper.flush()) this.write(this.renderer.render(g));
+    this.spinner?.end();
+  }
+
+  private write(lines: string[]): void {
+    if (!lines.length) return;
+    this.spinner?.pause();
+    this.opts.stdout.write(`${lines.join('\n')}\n`);
+    this.wrote = true;
+    this.spinner?.resume();
+  }
+}
