@@ -152,7 +152,8 @@ async function runDemo(cmd: ParsedCommand, io: CliIo): Promise<number> {
   if (scenario !== 'call' && scenario !== 'timeout') {
     throw new UsageError(`unknown demo ${JSON.stringify(cmd.args[0])}`, "use 'sipcall demo' (a call) or 'sipcall demo timeout'");
   }
-  const flags = { ...cmd.flags, input: false };
+  // The demo exists to show the RFC machinery: every timer start and stop is on.
+  const flags = { ...cmd.flags, input: false, timers: cmd.flags.timers ?? true };
   return withPresenter({ ...cmd, flags }, io, 'demo UAS', undefined, (env, controls) =>
     scenario === 'call' ? runDemoCall(env, controls, DEFAULT_USER_AGENT) : runDemoTimeout(env, controls, DEFAULT_USER_AGENT),
   );

@@ -14,6 +14,7 @@ export function presenterFor(flags: ParsedCommand['flags'], io: CliIo, peerLabel
     mode: json ? 'json' : 'pretty',
     colorLevel,
     verbose: flags.verbose === true,
+    timers: flags.timers === true,
     quiet: flags.quiet === true,
     ladder: flags.ladder === true,
     spinner: !json && flags.quiet !== true && io.stderr.isTTY === true,

@@ -17,6 +17,7 @@ export interface CommonFlags {
   color?: boolean;
   input?: boolean;
   ladder?: boolean;
+  timers?: boolean;
   debug?: boolean;
 }
 
@@ -36,6 +37,7 @@ function addOutputOptions(cmd: Command): Command {
     .option('--json', 'print the event stream as JSON lines (no colour, spinner or prompts)')
     .option('-v, --verbose', 'show full messages as sent and received')
     .option('-q, --quiet', 'print the result line only')
+    .option('--timers', 'show every timer start and stop and every transaction state change')
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (also: NO_COLOR=1)')
     .option('--no-input', 'never prompt; a missing value is an error')

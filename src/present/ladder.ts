@@ -32,6 +32,8 @@ export class LadderRenderer {
     private readonly style: Style,
     private readonly verbose: boolean,
     private readonly peerLabel: string,
+    /** --timers: every timer start/stop and state change in the margin. */
+    private readonly showTimers = verbose,
   ) {}
 
   /** The two header lines: column names centred over their lifelines. */
@@ -82,14 +84,14 @@ export class LadderRenderer {
         return [this.marginLine(e.t, s.warn(`! unparseable message from ${e.from}`))];
       case 'timer.started':
         this.timers.started(e);
-        return this.verbose ? [this.marginLine(e.t, s.dim(describeStarted(e)))] : [];
+        return this.showTimers ? [this.marginLine(e.t, s.dim(describeStarted(e)))] : [];
       case 'timer.stopped':
-        return this.verbose ? [this.marginLine(e.t, s.dim(describeStopped(e)))] : [];
+        return this.showTimers ? [this.marginLine(e.t, s.dim(describeStopped(e)))] : [];
       case 'timer.fired':
         this.timers.fire(e);
         return [this.marginLine(e.t, describeFired(e, { ranMs: this.timers.lastDuration(e.branch, e.timer) }))];
       case 'transaction.state':
-        return this.verbose ? [this.marginLine(e.t, s.dim(`${e.method} ${e.from} → ${e.to}`))] : [];
+        return this.showTimers ? [this.marginLine(e.t, s.dim(`${e.method} ${e.from} → ${e.to}`))] : [];
       case 'transaction.terminated':
         if (e.local && e.status !== undefined) {
           return [this.marginLine(e.t, s.error(`✗ ${describeLocalStatus(e.status, e.outcome)}`))];

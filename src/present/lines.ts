@@ -30,6 +30,8 @@ export class LineRenderer {
   constructor(
     private readonly style: Style,
     private readonly verbose: boolean,
+    /** --timers: every timer start/stop and state change, without full messages. */
+    private readonly showTimers = verbose,
   ) {}
 
   /** The lines for one group (empty when nothing of it is shown at this verbosity). */
@@ -81,16 +83,16 @@ export class LineRenderer {
         return [this.line(e.t, s.warn('!'), s.warn(describeInvalid(e)))];
       case 'timer.started':
         this.timers.started(e);
-        return this.verbose ? [this.line(e.t, '·', s.dim(describeStarted(e)))] : [];
+        return this.showTimers ? [this.line(e.t, '·', s.dim(describeStarted(e)))] : [];
       case 'timer.stopped':
-        return this.verbose ? [this.line(e.t, '·', s.dim(describeStopped(e)))] : [];
+        return this.showTimers ? [this.line(e.t, '·', s.dim(describeStopped(e)))] : [];
       case 'timer.fired': {
         // Timers A and E arrive grouped (see group.ts); these are B, D, F, K, M.
         this.timers.fire(e);
         return [this.line(e.t, '·', describeFired(e, { ranMs: this.timers.lastDuration(e.branch, e.timer) }))];
       }
       case 'transaction.state':
-        return this.verbose ? [this.line(e.t, '·', s.dim(`${e.method} transaction ${e.from} → ${e.to}`))] : [];
+        return this.showTimers ? [this.line(e.t, '·', s.dim(`${e.method} transaction ${e.from} → ${e.to}`))] : [];
       case 'transaction.terminated': {
         if (e.local && e.status !== undefined) {
           return [this.line(e.t, s.error('✗'), s.error(describeLocalStatus(e.status, e.outcome, e.method)))];

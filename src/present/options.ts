@@ -12,6 +12,8 @@ export interface PresenterOptions {
   colorLevel: ColorLevel;
   /** -v: show `wire` events (full messages), timer starts/stops, state changes. */
   verbose: boolean;
+  /** --timers: show every timer start/stop and transaction state change (implied by -v). */
+  timers?: boolean;
   /** -q: the result line only. */
   quiet: boolean;
   /** --ladder: an ASCII call-flow ladder instead of the per-event lines (pretty mode). */

@@ -26,8 +26,8 @@ export class PrettyPresenter implements Presenter {
   ) {
     this.style = createStyle(opts.colorLevel);
     this.renderer = opts.ladder
-      ? new LadderRenderer(this.style, opts.verbose, opts.peerLabel ?? 'peer')
-      : new LineRenderer(this.style, opts.verbose);
+      ? new LadderRenderer(this.style, opts.verbose, opts.peerLabel ?? 'peer', opts.verbose || opts.timers === true)
+      : new LineRenderer(this.style, opts.verbose, opts.verbose || opts.timers === true);
     this.spinner =
       opts.spinner && !opts.quiet ? new SpinnerController(loader ?? oraLoader(opts.stderr)) : null;
   }

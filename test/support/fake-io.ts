@@ -1,0 +1,45 @@
+import { PassThrough, Writable } from 'node:stream';
+import type { CliIo } from '../../src/cli/io.js';
+
+/** A writable stream that keeps what was written. */
+export class Collect extends Writable {
+  text = '';
+  isTTY = false;
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
+    this.text += chunk.toString();
+    cb();
+  }
+}
+
+export interface FakeIo extends CliIo {
+  out: Collect;
+  err: Collect;
+  /** Simulates Ctrl-C. */
+  interrupt(): void;
+}
+
+/** In-process streams for `run(argv, io)`: no TTY, empty environment unless given. */
+export function fakeIo(env: Record<string, string | undefined> = {}, stdinText?: string): FakeIo {
+  const out = new Collect();
+  const err = new Collect();
+  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+  if (stdinText !== undefined) stdin.end(stdinText);
+  let handlers: Array<() => void> = [];
+  return {
+    out,
+    err,
+    stdout: out,
+    stderr: err,
+    stdin,
+    env,
+    onInterrupt(h) {
+      handlers.push(h);
+      return () => {
+        handlers = handlers.filter((x) => x !== h);
+      };
+    },
+    interrupt() {
+      for (const h of [...handlers]) h();
+    },
+  };
+}
