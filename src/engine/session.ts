@@ -164,7 +164,12 @@ export class Session {
 
   private transportFailed(err: TransportError): void {
     if (this.closed) return;
-    this.emit({ type: 'transport.error', transport: this.transport.name, code: err.code, message: err.message, to: this.peer });
+    // Each live transaction reports the error itself (and ends with a local 503); with none
+    // live, the session reports it.
+    if (this.live.size === 0) {
+      this.emit({ type: 'transport.error', transport: this.transport.name, code: err.code, message: err.message, to: this.peer });
+      return;
+    }
     for (const tx of [...this.live]) this.layer.transportError(tx.branch, { code: err.code, message: err.message });
   }
 

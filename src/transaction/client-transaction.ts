@@ -1,0 +1,311 @@
+/**
+ * One live client transaction: the pure state machine (`step`) plus what it needs to act on
+ * its effects — the clock for timers, the send port, the event sink, the TU callbacks.
+ * Created by `TransactionLayer.send`; the handle the engine keeps.
+ */
+import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { EventInput, SipEvent, TimerName, TransportName } from '../events/types.js';
+import type { SipRequest, SipResponse } from '../sip/message.js';
+import { serialize } from '../sip/serialize.js';
+import { tagOf } from '../sip/name-addr.js';
+import { describeStatus } from '../sip/status.js';
+import { buildAck } from './ack.js';
+import type { SendOptions, TransactionUser, TransportFailure } from './ports.js';
+import { start, step } from './step.js';
+import type { TimerConfig } from './timer-config.js';
+import type { ClientEffect, ClientInput, ClientState, ClientStateName } from './types.js';
+
+/** What a transaction needs from the layer that owns it. */
+export interface TransactionContext {
+  readonly clock: Clock;
+  readonly emit: (e: SipEvent) => void;
+  /** Emit `wire` events (the full text of every message). */
+  readonly wire: boolean;
+  /** Called once, when the transaction reaches Terminated. */
+  forget(tx: ClientTransaction): void;
+}
+
+interface ArmedTimer {
+  handle: TimerHandle;
+  /** When it is due, on the clock (ms). */
+  due: number;
+}
+
+/** Data about the input being processed, needed by some effects. */
+interface InputContext {
+  response?: SipResponse;
+  from?: string;
+  retransmission?: boolean;
+  /** For a timer input: when that timer was due. Timers restarted in that step count from
+   *  there, not from `now`, so lateness of one firing does not push back the next. */
+  firedDue?: number;
+}
+
+function bytesText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+export class ClientTransaction {
+  /** The branch of the request's top Via (RFC 3261 §8.1.1.7), set by the caller. */
+  readonly branch: string;
+  readonly method: string;
+  /** @internal The next live transaction with the same branch (an INVITE and its CANCEL). */
+  nextSameBranch: ClientTransaction | undefined;
+
+  private st: ClientState;
+  private readonly timers: Partial<Record<TimerName, ArmedTimer>> = {};
+  private readonly bytes: Buffer;
+  private ackBytes: Buffer | undefined;
+  private acks = 0;
+  private attempts = 0;
+  /** `status toTag` of every final response seen, to flag retransmissions. */
+  private finals: string[] | undefined;
+  /** The effects of the first step, until `begin()` performs them. */
+  private initial: readonly ClientEffect[] | undefined;
+  private busy = false;
+  private queue: Array<[ClientInput, InputContext]> | undefined;
+
+  constructor(
+    private readonly ctx: TransactionContext,
+    private readonly request: SipRequest,
+    branch: string,
+    private readonly callId: string,
+    private readonly cseq: number,
+    private readonly opts: SendOptions,
+    private readonly config: TimerConfig,
+    private readonly user: TransactionUser,
+  ) {
+    this.branch = branch;
+    this.method = request.method;
+    this.bytes = serialize(request);
+    const first = start(this.method, config);
+    this.st = first.state;
+    this.initial = first.effects;
+  }
+
+  /** The current state, named as in RFC 3261 Figures 5 and 6 and RFC 6026. */
+  get state(): ClientStateName {
+    return this.st.name;
+  }
+
+  /** @internal Sends the request and enters Calling or Trying. */
+  begin(): void {
+    const effects = this.initial;
+    this.initial = undefined;
+    if (effects) this.run(() => this.perform(effects, {}));
+  }
+
+  /**
+   * Reports a fatal transport failure for this transaction (RFC 3261 §17.1.4); it ends with
+   * outcome `transport-error` and a local 503, unless its state ignores transport errors.
+   */
+  transportError(err: TransportFailure): void {
+    if (this.st.name === 'Terminated') return;
+    this.emit({ type: 'transport.error', transport: this.opts.transport, code: err.code, message: err.message, to: this.opts.to });
+    this.input({ type: 'transport-error' }, {});
+  }
+
+  /** @internal A response that matched this transaction (RFC 3261 §17.1.3). */
+  receive(res: SipResponse, cseq: string, from: string, transport: TransportName, size: number): void {
+    const info = describeStatus(res.status);
+    const toValue = res.headers.get('to');
+    const toTag = toValue === undefined ? undefined : tagOf(toValue);
+    let retransmission = false;
+    if (res.status >= 200) {
+      const key = `${res.status} ${toTag ?? ''}`;
+      if (this.finals?.includes(key)) retransmission = true;
+      else (this.finals ??= []).push(key);
+    }
+    const fromValue = res.headers.get('from');
+    const fromTag = fromValue === undefined ? undefined : tagOf(fromValue);
+    this.emit({
+      type: 'response.received',
+      status: res.status,
+      reason: res.reason,
+      category: info.category,
+      meaning: info.meaning,
+      branch: this.branch,
+      callId: res.headers.get('call-id') ?? this.callId,
+      cseq,
+      method: this.method,
+      ...(fromTag === undefined ? {} : { fromTag }),
+      ...(toTag === undefined ? {} : { toTag }),
+      from,
+      transport,
+      bytes: size,
+      retransmission,
+    });
+    this.input({ type: 'response', status: res.status }, { response: res, from, retransmission });
+  }
+
+  /** @internal Stops every timer without reaching Terminated (the layer is closing). */
+  dispose(reason: string): void {
+    for (const name of Object.keys(this.timers) as TimerName[]) this.stopTimer(name, reason);
+  }
+
+  /** @internal How many timers are armed (0 once Terminated). */
+  get armedTimers(): number {
+    return Object.keys(this.timers).length;
+  }
+
+  private input(input: ClientInput, ictx: InputContext): void {
+    if (this.busy) {
+      // Run to completion: an input that arrives while effects run (a send that throws, a TU
+      // callback that reports an error) is processed after them.
+      (this.queue ??= []).push([input, ictx]);
+      return;
+    }
+    this.run(() => this.apply(input, ictx));
+  }
+
+  private run(body: () => void): void {
+    this.busy = true;
+    let failure: { err: unknown } | undefined;
+    const attempt = (f: () => void): void => {
+      try {
+        f();
+      } catch (err) {
+        failure ??= { err };
+      }
+    };
+    attempt(body);
+    for (let next = this.queue?.shift(); next; next = this.queue?.shift()) {
+      const [input, ictx] = next;
+      attempt(() => this.apply(input, ictx));
+    }
+    this.busy = false;
+    this.queue = undefined;
+    if (failure) throw failure.err;
+  }
+
+  private apply(input: ClientInput, ictx: InputContext): void {
+    const next = step(this.st, input, this.config);
+    this.st = next.state;
+    this.perform(next.effects, ictx);
+  }
+
+  /** Performs every effect even if a TU callback throws; rethrows the first error after. */
+  private perform(effects: readonly ClientEffect[], ictx: InputContext): void {
+    let failure: { err: unknown } | undefined;
+    for (const effect of effects) {
+      try {
+        this.effect(effect, ictx);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+    if (failure) throw failure.err;
+  }
+
+  private effect(e: ClientEffect, ictx: InputContext): void {
+    switch (e.type) {
+      case 'transition':
+        this.emit({ type: 'transaction.state', branch: this.branch, method: this.method, from: e.from, to: e.to });
+        return;
+      case 'send':
+        if (e.what === 'ack') this.sendAck(ictx.response);
+        else this.sendRequest(e.what === 'retransmit');
+        return;
+      case 'start-timer':
+        this.startTimer(e.timer, e.ms, ictx.firedDue);
+        return;
+      case 'stop-timer':
+        this.stopTimer(e.timer, e.reason);
+        return;
+      case 'pass-up':
+        if (ictx.response) {
+          this.user.onResponse(ictx.response, { retransmission: ictx.retransmission ?? false, from: ictx.from ?? '' });
+        }
+        return;
+      case 'drop':
+        if (ictx.response && !ictx.retransmission) {
+          this.emit({ type: 'note', level: 'info', text: `${ictx.response.status} ${ictx.response.reason} ignored: ${e.reason}` });
+        }
+        return;
+      case 'terminate':
+        this.dispose('terminated');
+        this.ctx.forget(this);
+        this.emit({
+          type: 'transaction.terminated',
+          branch: this.branch,
+          method: this.method,
+          outcome: e.outcome,
+          ...(e.status === undefined ? {} : { status: e.status, local: e.local }),
+        });
+        this.user.onTerminated(e.status === undefined ? { outcome: e.outcome } : { outcome: e.outcome, status: e.status, local: e.local });
+        return;
+    }
+  }
+
+  private sendRequest(retransmission: boolean): void {
+    this.attempts++;
+    this.transmit(this.request, this.bytes, this.attempts, retransmission);
+  }
+
+  private sendAck(response: SipResponse | undefined): void {
+    if (!this.ackBytes) {
+      if (!response) return;
+      this.ackBytes = serialize(buildAck(this.request, response));
+    }
+    this.acks++;
+    this.transmit({ method: 'ACK', uri: this.request.uri }, this.ackBytes, this.acks, this.acks > 1);
+  }
+
+  private transmit(req: { method: string; uri: string }, bytes: Buffer, attempt: number, retransmission: boolean): void {
+    const { transport, to } = this.opts;
+    this.emit({
+      type: 'request.sent',
+      method: req.method,
+      uri: req.uri,
+      attempt,
+      retransmission,
+      transport,
+      to,
+      bytes: bytes.length,
+      branch: this.branch,
+      callId: this.callId,
+      cseq: this.cseq,
+    });
+    if (this.ctx.wire) this.emit({ type: 'wire', direction: 'out', transport, peer: to, text: bytesText(bytes) });
+    try {
+      this.opts.port(bytes);
+    } catch (err) {
+      const e = err as { code?: unknown; message?: unknown };
+      this.transportError({
+        code: typeof e?.code === 'string' ? e.code : 'ESEND',
+        message: typeof e?.message === 'string' ? e.message : String(err),
+      });
+    }
+  }
+
+  private startTimer(timer: TimerName, ms: number, firedDue: number | undefined): void {
+    const { clock } = this.ctx;
+    const now = clock.now();
+    const due = (firedDue ?? now) + ms;
+    const old = this.timers[timer];
+    if (old) clock.clearTimer(old.handle);
+    const armed: ArmedTimer = { handle: undefined as unknown as TimerHandle, due };
+    armed.handle = clock.setTimer(due - now, () => this.fire(timer, armed));
+    this.timers[timer] = armed;
+    this.emit({ type: 'timer.started', timer, ms, branch: this.branch, method: this.method });
+  }
+
+  private stopTimer(timer: TimerName, reason: string): void {
+    const armed = this.timers[timer];
+    if (!armed) return;
+    this.ctx.clock.clearTimer(armed.handle);
+    delete this.timers[timer];
+    this.emit({ type: 'timer.stopped', timer, branch: this.branch, method: this.method, reason });
+  }
+
+  private fire(timer: TimerName, armed: ArmedTimer): void {
+    if (this.timers[timer] !== armed) return; // cleared or replaced meanwhile
+    delete this.timers[timer];
+    this.emit({ type: 'timer.fired', timer, branch: this.branch, method: this.method });
+    this.input({ type: 'timer', timer }, { firedDue: armed.due });
+  }
+
+  private emit(e: EventInput): void {
+    this.ctx.emit({ ...e, t: this.ctx.clock.now() } as SipEvent);
+  }
+}
