@@ -42,7 +42,7 @@ function transportPlan(flags: ParsedCommand['flags'], target: Target): Transport
   if (target.scheme === 'sips') {
     throw new UsageError('sips: targets need TLS, which is not supported yet', 'use a sip: URI with --transport tcp or udp');
   }
-  return { transport, transportForced: forced, local: flags.local !== undefined ? parseLocal(flags.local) : undefined, ...timersFrom(flags) };
+  return { transport, transportForced: forced, local: flags.local !== undefined ? parseLocal(flags.local) : undefined, ...timersFrom(flags), keepTrying: flags.keepTrying === true };
 }
 
 function requestOptions(flags: ParsedCommand['flags']): RequestOptions {
@@ -87,12 +87,24 @@ export function buildUacPlan(cmd: ParsedCommand, readStdin: () => Buffer): UacPl
       if (!target.user) throw new UsageError('the address-of-record needs a user part', 'example: sipcall register alice@example.com');
       const contact = str(f.contact);
       if (contact !== undefined) parseTarget(contact, '--contact');
+      const modes = (['unregister', 'unregisterAll', 'query', 'refresh'] as const).filter((k) => f[k] === true);
+      if (modes.length > 1) {
+        const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+        throw new UsageError(`${modes.map(flag).join(' and ')} cannot be combined`, 'give one of --unregister, --unregister-all, --query, --refresh');
+      }
+      if (contact !== undefined && (f.unregisterAll === true || f.query === true)) {
+        throw new UsageError(`--contact cannot be used with ${f.query === true ? '--query' : '--unregister-all'}`, f.query === true ? 'a query sends no Contact (RFC 3261 §10.2.3)' : 'removing every binding sends Contact: * (RFC 3261 §10.2.2)');
+      }
+      const removing = f.unregister === true || f.unregisterAll === true;
       return {
         ...base,
         kind: 'register',
-        expires: f.unregister ? 0 : parseInteger(String(f.expires ?? '3600'), '--expires', 0, 2 ** 31 - 1),
+        expires: removing ? 0 : parseInteger(String(f.expires ?? '3600'), '--expires', f.refresh === true ? 1 : 0, 2 ** 31 - 1),
         contact,
         unregister: f.unregister === true,
+        unregisterAll: f.unregisterAll === true,
+        query: f.query === true,
+        refresh: f.refresh === true,
       };
     }
     case 'bye': {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { SystemClock } from '../clock/system-clock.js';
 import type { Outcome, SipEvent } from '../events/types.js';
@@ -6,13 +5,16 @@ import { UsageError } from '../engine/errors.js';
 import { runDemoCall, runDemoTimeout } from '../engine/demo.js';
 import type { RunOutcome } from '../engine/outcome.js';
 import { runUac } from '../engine/run-uac.js';
+import { analyzeRun } from '../engine/verdict/index.js';
 import type { EngineEnv } from '../engine/session.js';
 import { AutoAnswer } from '../engine/uas.js';
 import { TimerConfigError } from '../transaction/timer-config.js';
 import { buildAnswerPlan, buildUacPlan, DEFAULT_USER_AGENT } from './build-plan.js';
+import { applyCredentials } from './credentials.js';
 import { decideExit } from './exit-for.js';
 import { EXIT } from './exit-codes.js';
 import { runExplain } from './explain-command.js';
+import { runDiagnoseCommand } from './diagnose-command.js';
 import { processIo, type CliIo } from './io.js';
 import { hangupKeys } from './keys.js';
 import { presenterFor } from './output.js';
@@ -87,6 +89,8 @@ async function execute(cmd: ParsedCommand, io: CliIo): Promise<number> {
       return runAnswer(cmd, io);
     case 'demo':
       return runDemo(cmd, io);
+    case 'diagnose':
+      return runDiagnoseCommand(cmd, io);
     default:
       return runUacCommand(cmd, io);
   }
@@ -102,7 +106,15 @@ async function withPresenter(
 ): Promise<number> {
   const presenter = presenterFor(cmd.flags, io, peerLabel);
   const clock = new SystemClock();
-  const env: EngineEnv = { clock, sink: (e: SipEvent) => presenter.onEvent(e) };
+  // The run's events, for the verdict of runs that do not bring their own (docs/verdicts.md).
+  const events: SipEvent[] = [];
+  const env: EngineEnv = {
+    clock,
+    sink: (e: SipEvent) => {
+      events.push(e);
+      presenter.onEvent(e);
+    },
+  };
   let interruptHandlers: Array<() => void> = [];
   const removeSigint = io.onInterrupt(() => {
     for (const h of [...interruptHandlers]) h();
@@ -120,6 +132,7 @@ async function withPresenter(
   };
   try {
     const outcome = await job(env, controls);
+    outcome.verdict ??= analyzeRun(events, { outcome });
     const decided = decideExit(outcome, expect);
     const result: SipEvent = {
       type: 'result',
@@ -142,7 +155,10 @@ async function withPresenter(
 }
 
 async function runUacCommand(cmd: ParsedCommand, io: CliIo): Promise<number> {
-  const plan = buildUacPlan(cmd, () => readAllStdin());
+  // `--body -`: read io.stdin (not file descriptor 0) so that in-process runs can feed it.
+  const stdinBody = cmd.name === 'request' && cmd.flags.body === '-' ? await readAll(io.stdin) : undefined;
+  const plan = buildUacPlan(cmd, () => stdinBody ?? Buffer.alloc(0));
+  applyCredentials(plan, cmd.flags, io);
   const label = `${plan.destination.host.includes(':') ? `[${plan.destination.host}]` : plan.destination.host}:${plan.destination.port}`;
   return withPresenter(cmd, io, label, plan.expect, (env, controls) => runUac(plan, env, controls));
 }
@@ -184,7 +200,9 @@ async function runAnswer(cmd: ParsedCommand, io: CliIo): Promise<number> {
   });
 }
 
-/** Standard input for `--body -` (file descriptor 0; pipes and files). */
-function readAllStdin(): Buffer {
-  return readFileSync(0);
+/** Standard input for `--body -`, to its end (pipes and files). */
+async function readAll(stream: CliIo['stdin']): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
 }

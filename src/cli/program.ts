@@ -19,9 +19,14 @@ export interface CommonFlags {
   ladder?: boolean;
   timers?: boolean;
   debug?: boolean;
+  user?: string;
+  authUser?: string;
+  password?: string;
+  passwordFile?: string;
+  ha1?: string;
 }
 
-export type CommandName = 'invite' | 'options' | 'register' | 'bye' | 'request' | 'answer' | 'demo' | 'explain';
+export type CommandName = 'invite' | 'options' | 'register' | 'bye' | 'request' | 'answer' | 'demo' | 'explain' | 'diagnose';
 
 /** What commander found: the command, its positional arguments and its flags. */
 export interface ParsedCommand {
@@ -55,8 +60,20 @@ function addSipOptions(cmd: Command): Command {
     .option('--t1 <ms>', 'RFC 3261 T1, round-trip estimate (default 500)')
     .option('--t2 <ms>', 'RFC 3261 T2, maximum retransmit interval (default 4000)')
     .option('--t4 <ms>', 'RFC 3261 T4, maximum time a message stays in the network (default 5000)')
-    .option('--expect <status>', 'final statuses that count as success, e.g. 200, 4xx, 486,603 (exit 5 otherwise)');
+    .option('--expect <status>', 'final statuses that count as success, e.g. 200, 4xx, 486,603 (exit 5 otherwise)')
+    .option('--keep-trying', 'on ICMP unreachable over UDP, keep retransmitting until Timer B/F instead of stopping at once');
+  addCredentialOptions(cmd);
   return addOutputOptions(cmd);
+}
+
+/** Digest credentials for 401/407 challenges (docs/auth.md): never echoed in any output. */
+function addCredentialOptions(cmd: Command): Command {
+  return cmd
+    .option('-u, --user <name>', 'our user name: From user (unless --from) and default authentication user')
+    .option('--auth-user <name>', 'authentication user name, when it differs from the From/AOR user')
+    .option('--password-file <file>', 'read the password from the first line of this file')
+    .option('--password <password>', 'the password (visible to other users in the process list: prefer SIPCALL_PASSWORD)')
+    .option('--ha1 <hex>', 'precomputed H(user:realm:password) instead of a password (32 hex digits MD5, 64 SHA-256)');
 }
 
 /**
@@ -115,11 +132,14 @@ Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
   addSipOptions(
     program
       .command('register')
-      .description('REGISTER a binding (or --unregister it)')
+      .description('REGISTER a binding (--refresh to stay registered until Ctrl-C), or --unregister, --unregister-all, --query')
       .argument('<aor>', 'address-of-record, e.g. alice@example.com')
       .option('--expires <seconds>', 'requested binding lifetime', '3600')
       .option('--contact <uri>', 'Contact to bind (default: sip:USER@<local address:port>)')
       .option('--unregister', 'remove our binding (Expires: 0)')
+      .option('--unregister-all', 'remove every binding of the AOR (Contact: *, Expires: 0)')
+      .option('--query', 'list the bindings of the AOR (no Contact)')
+      .option('--refresh', 'stay registered, refreshing before expiry, until Ctrl-C; then unregister')
       .option('--registrar <uri>', 'send to this registrar instead of the AOR domain'),
   ).action(action('register'));
 
@@ -143,6 +163,14 @@ Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
       .option('--body <file>', 'message body from a file, or - for standard input')
       .option('--content-type <type>', 'Content-Type of the body (default text/plain)'),
   ).action(action('request'));
+
+  addSipOptions(
+    program
+      .command('diagnose')
+      .description('when "it does not work": resolve, OPTIONS over UDP and TCP, optionally INVITE+CANCEL; a table and the verdicts')
+      .argument('<target>', 'bob@host, host:port, sip: URI')
+      .option('--invite', 'also send an INVITE and CANCEL it after the first provisional response'),
+  ).action(action('diagnose'));
 
   addOutputOptions(
     program

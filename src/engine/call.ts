@@ -9,7 +9,9 @@ import { outcomeOf } from './describe-outcome.js';
 import { fromFinal, type RunOutcome } from './outcome.js';
 import type { InvitePlan } from './plan.js';
 import { sdpOffer } from './sdp-offer.js';
+import { isChallenge } from './authenticate.js';
 import { transact } from './transact.js';
+import { transactAuthenticated } from './transact-auth.js';
 import type { UacContext } from './uac-context.js';
 
 /** What the user can do while a call runs. */
@@ -72,13 +74,13 @@ class Call {
     });
   }
 
-  private sendInvite(): void {
+  private sendInvite(retry?: SipRequest): void {
     const { ctx, plan } = this;
     const via = ctx.via();
     const body = plan.sdp
       ? Buffer.from(sdpOffer({ address: ctx.localHost.replace(/^\[|\]$/g, ''), port: 40000, sessionId: String(Math.floor(this.clock.now()) + 1) }))
       : undefined;
-    this.invite = buildRequest({
+    this.invite = retry ?? buildRequest({
       method: 'INVITE',
       uri: plan.target.uri,
       via: via.value,
@@ -189,10 +191,15 @@ class Call {
     };
   }
 
-  private failure(res: SipResponse): void {
+  private failure(res: SipResponse, authStop?: string): void {
     if (this.phase !== 'calling') return;
     this.clearRing();
+    if (isChallenge(res) && !this.cancel && authStop === undefined) {
+      void this.authenticate(res);
+      return;
+    }
     const out = this.cancel?.sent && res.status === 487 ? this.cancelOutcome(res) : this.cancel ? this.cancelOutcome(res) : fromFinal(res.status, res.reason, 'INVITE');
+    if (authStop) out.summary += ` — ${authStop}`;
     // The transaction ACKs this final and stays in Completed for Timer D, re-ACKing re-sent
     // finals. A probe should not hold the terminal for 32 s: sipcall lingers 4·T1 (capped by
     // Timer D) to answer the usual re-sends, then ends the run (docs/engine.md).
@@ -202,6 +209,18 @@ class Call {
       this.lingerTimer = undefined;
       this.finish(out);
     });
+  }
+
+  /**
+   * A 401/407 to the INVITE (RFC 3261 §22.2, §22.3): the transaction has ACKed it; the INVITE
+   * goes again with CSeq + 1, a new branch, the same Call-ID and From tag, and credentials.
+   */
+  private async authenticate(res: SipResponse): Promise<void> {
+    const step = await this.ctx.auth.answer(res, this.invite, this.ctx.via().value);
+    if (this.phase !== 'calling') return;
+    if (step.kind === 'stop' || this.cancel) return this.failure(res, step.kind === 'stop' ? step.why : 'interrupted before the INVITE was sent again with credentials');
+    this.first1xx = undefined;
+    this.sendInvite(step.request);
   }
 
   private success(res: SipResponse): void {
@@ -276,7 +295,7 @@ class Call {
     this.ctx.session.emit({ type: 'note', level: 'info', text: `another 2xx from a forked branch (To tag ${tag || '(none)'}): ACK and BYE it, keeping the first call` });
     this.ack(dialog, tag);
     const via = this.ctx.via();
-    void transact(this.ctx.session, inDialogRequest(dialog, 'BYE', via.value, this.plan.request.userAgent));
+    void transactAuthenticated(this.ctx, inDialogRequest(dialog, 'BYE', via.value, this.plan.request.userAgent));
   }
 
   private hold(): void {
@@ -308,7 +327,7 @@ class Call {
     const bye = inDialogRequest(this.dialog, 'BYE', via.value, this.plan.request.userAgent);
     const held = ((this.clock.now() - this.heldFrom) / 1000).toFixed(1);
     this.ctx.session.emit({ type: 'waiting', what: 'a response to BYE', timeoutMs: 64 * this.plan.net.t1 });
-    void transact(this.ctx.session, bye).then((r) => {
+    void transactAuthenticated(this.ctx, bye).then(({ result: r, authStop }) => {
       const answer = this.answer!;
       this.ctx.session.emit({ type: 'dialog.terminated', callId: this.dialog!.callId, localTag: this.dialog!.localTag, remoteTag: this.dialog!.remoteTag, reason: why === 'interrupt' ? 'BYE after Ctrl-C' : 'BYE' });
       if (why === 'interrupt' || this.cancel?.why === 'interrupt') {
@@ -323,7 +342,7 @@ class Call {
         this.finish({ outcome: 'success', status: answer.status, reason: answer.reason, statusLocal: false, summary: `call answered (${answer.status} ${answer.reason}), held ${held} s, ended with BYE: ${r.final.status} ${r.final.reason}` });
       } else {
         const o = outcomeOf(r, 'BYE', 'F');
-        o.summary = `call answered (${answer.status} ${answer.reason}) but ending it failed: ${o.summary}`;
+        o.summary = `call answered (${answer.status} ${answer.reason}) but ending it failed: ${o.summary}${authStop ? ` — ${authStop}` : ''}`;
         this.finish(o);
       }
     });

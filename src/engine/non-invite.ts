@@ -1,10 +1,8 @@
 import { buildRequest } from '../sip/build-request.js';
 import type { SipResponse } from '../sip/message.js';
-import { headerParam, uriOfNameAddr } from '../dialog/name-addr-uri.js';
-import type { ByePlan, GenericRequestPlan, OptionsPlan, RegisterPlan } from './plan.js';
+import type { ByePlan, GenericRequestPlan, OptionsPlan } from './plan.js';
 import type { RunOutcome } from './outcome.js';
-import { outcomeOf } from './describe-outcome.js';
-import { transact } from './transact.js';
+import { authOutcome, transactAuthenticated } from './transact-auth.js';
 import type { UacContext } from './uac-context.js';
 
 /** RFC 3261 §8.1.1.5: the initial CSeq "MUST be less than 2**31"; we start at 1. */
@@ -27,9 +25,10 @@ export async function runOptions(ctx: UacContext, plan: OptionsPlan): Promise<Ru
     userAgent: plan.request.userAgent,
     headers: [{ name: 'Accept', value: 'application/sdp' }, ...plan.request.headers],
   });
-  const result = await transact(ctx.session, req);
-  const out = outcomeOf(result, 'OPTIONS', 'F');
-  if (result.final && result.finalAt !== undefined) {
+  const r = await transactAuthenticated(ctx, req);
+  const { result } = r;
+  const out = authOutcome(r, 'OPTIONS');
+  if (result.final && result.finalAt !== undefined && !r.authStop) {
     const rtt = result.finalAt - result.sentAt;
     out.summary += ` in ${rtt.toFixed(1)} ms`;
     describePeer(ctx, result.final);
@@ -44,52 +43,6 @@ function describePeer(ctx: UacContext, res: SipResponse): void {
     if (v.length) lines.push(`${name}: ${name === 'Server' || name === 'User-Agent' ? res.headers.getAll(name).join(' ') : v.join(', ')}`);
   }
   ctx.session.emit({ type: 'note', level: 'info', text: lines.length ? `the peer says: ${lines.join('; ')}` : 'the peer says nothing about itself (no Allow, Supported, Accept, Server or User-Agent)' });
-}
-
-/**
- * REGISTER (RFC 3261 §10.2): "The Request-URI names the domain of the location service for
- * which the registration is meant"; To and From carry the address-of-record.
- */
-export async function runRegister(ctx: UacContext, plan: RegisterPlan): Promise<RunOutcome> {
-  const via = ctx.via();
-  const aor = `sip:${plan.target.user}@${plan.target.host}${plan.target.port ? `:${plan.target.port}` : ''}`;
-  const registrarUri = `sip:${plan.target.host}${plan.target.port ? `:${plan.target.port}` : ''}`;
-  const contact = plan.contact ? `<${plan.contact.startsWith('sip') ? plan.contact : `sip:${plan.contact}`}>` : `<${ctx.contactUri(plan.target.user)}>`;
-  const req = buildRequest({
-    method: 'REGISTER',
-    uri: registrarUri,
-    via: via.value,
-    from: `<${aor}>;tag=${ctx.localTag}`,
-    to: `<${aor}>`,
-    callId: ctx.callId,
-    cseq: FIRST_CSEQ,
-    contact,
-    userAgent: plan.request.userAgent,
-    headers: [{ name: 'Expires', value: String(plan.expires) }, ...plan.request.headers],
-  });
-  const result = await transact(ctx.session, req);
-  const out = outcomeOf(result, plan.unregister ? 'unREGISTER' : 'REGISTER', 'F');
-  const res = result.final;
-  if (res && res.status >= 200 && res.status < 300) {
-    const ours = uriOfNameAddr(contact);
-    const bindings = res.headers.list('contact');
-    const headerExpires = res.headers.get('expires');
-    const lines = bindings.map((b) => {
-      const uri = uriOfNameAddr(b);
-      const e = headerParam(b, 'expires') ?? headerExpires ?? '?';
-      return `${uri} expires in ${e} s${uri === ours ? ' (ours)' : ''}`;
-    });
-    ctx.session.emit({ type: 'note', level: 'info', text: bindings.length ? `bindings: ${lines.join('; ')}` : 'no bindings left for this address-of-record' });
-    const mine = bindings.find((b) => uriOfNameAddr(b) === ours);
-    if (!plan.unregister) {
-      const granted = mine ? headerParam(mine, 'expires') ?? headerExpires : headerExpires;
-      out.summary += granted !== undefined ? `, registered for ${granted} s` : ', registered (the registrar named no expiry)';
-    }
-  } else if (res && (res.status === 401 || res.status === 407)) {
-    const challenge = res.headers.get(res.status === 401 ? 'www-authenticate' : 'proxy-authenticate');
-    ctx.session.emit({ type: 'note', level: 'warn', text: `the registrar wants credentials: ${challenge ?? '(no challenge header)'}` });
-  }
-  return out;
 }
 
 /** Any other out-of-dialog request (MESSAGE, INFO, SUBSCRIBE, NOTIFY, PUBLISH, REFER, …). */
@@ -110,8 +63,7 @@ export async function runGeneric(ctx: UacContext, plan: GenericRequestPlan): Pro
     body: plan.body,
     contentType: plan.contentType,
   });
-  const result = await transact(ctx.session, req);
-  return outcomeOf(result, plan.method, 'F');
+  return authOutcome(await transactAuthenticated(ctx, req), plan.method);
 }
 
 /**
@@ -135,8 +87,8 @@ export async function runBye(ctx: UacContext, plan: ByePlan): Promise<RunOutcome
     userAgent: plan.request.userAgent,
     headers: plan.request.headers,
   });
-  const result = await transact(ctx.session, req);
-  const out = outcomeOf(result, 'BYE', 'F');
-  if (result.final?.status === 481) out.summary += ' — the peer does not know this dialog (already ended, or wrong Call-ID/tags)';
+  const r = await transactAuthenticated(ctx, req);
+  const out = authOutcome(r, 'BYE');
+  if (r.result.final?.status === 481) out.summary += ' — the peer does not know this dialog (already ended, or wrong Call-ID/tags)';
   return out;
 }

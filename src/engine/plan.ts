@@ -1,3 +1,4 @@
+import type { AuthPlan } from './auth-plan.js';
 import type { Target } from './target.js';
 
 /** How messages travel: which transport, from where, with which timers. */
@@ -12,6 +13,11 @@ export interface TransportPlan {
   t1: number;
   t2: number;
   t4: number;
+  /**
+   * `--keep-trying`: an ICMP unreachable on UDP does not end the transaction; Timers A/E go on
+   * retransmitting until B/F, and the verdict counts the ICMP errors (docs/verdicts.md).
+   */
+  keepTrying?: boolean;
 }
 
 /** What every request carries that the user can set. */
@@ -31,6 +37,8 @@ interface PlanBase {
   request: RequestOptions;
   /** `--expect`: the final statuses (exact codes or classes like 4xx) the user wants. */
   expect?: string[];
+  /** Digest credentials for 401/407 challenges (docs/auth.md); absent: none were given. */
+  auth?: AuthPlan;
 }
 
 export interface InvitePlan extends PlanBase {
@@ -51,6 +59,12 @@ export interface RegisterPlan extends PlanBase {
   expires: number;
   contact?: string;
   unregister: boolean;
+  /** `--unregister-all`: Contact `*` with Expires 0 (RFC 3261 §10.2.2). */
+  unregisterAll?: boolean;
+  /** `--query`: no Contact, list the bindings (RFC 3261 §10.2.3). */
+  query?: boolean;
+  /** `--refresh`: re-REGISTER before expiry until Ctrl-C, then unregister (docs/register.md). */
+  refresh?: boolean;
 }
 
 export interface ByePlan extends PlanBase {

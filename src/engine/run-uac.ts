@@ -1,18 +1,39 @@
 import { TransportError } from '../transport/errors.js';
 import { runCall, type CallControls } from './call.js';
-import { runBye, runGeneric, runOptions, runRegister } from './non-invite.js';
+import { runBye, runGeneric, runOptions } from './non-invite.js';
 import type { RunOutcome } from './outcome.js';
 import type { UacPlan } from './plan.js';
+import { runRegister, runRegisterRefresh } from './register.js';
 import type { EngineEnv } from './session.js';
-import { openUacContext } from './uac-context.js';
+import { openUacContext, type UacContext } from './uac-context.js';
 import type { RandomSource } from '../sip/ids.js';
+import type { SipEvent } from '../events/types.js';
+import { analyzeRun } from './verdict/index.js';
 
 /**
  * Runs one UAC plan from start to end: resolve, open the transport, run the command, close
  * everything. Never throws for network trouble: a name that does not resolve or a socket that
  * cannot be opened is a `transport-error` outcome (the transport.error event says why).
+ *
+ * The outcome carries the verdict (docs/verdicts.md): the run's events are analysed at the end.
+ * A request too big for UDP (RFC 3261 §18.1.1) makes the run start again over TCP, unless the
+ * user forced the transport.
  */
 export async function runUac(plan: UacPlan, env: EngineEnv, controls: CallControls, random?: RandomSource): Promise<RunOutcome> {
+  const events: SipEvent[] = [];
+  const recording: EngineEnv = {
+    ...env,
+    sink: (e) => {
+      events.push(e);
+      env.sink(e);
+    },
+  };
+  const outcome = await runOnce(plan, recording, controls, random);
+  outcome.verdict ??= analyzeRun(events, { plan, outcome });
+  return outcome;
+}
+
+async function runOnce(plan: UacPlan, env: EngineEnv, controls: CallControls, random?: RandomSource): Promise<RunOutcome> {
   let ctx;
   try {
     ctx = await openUacContext(plan, env, random);
@@ -23,26 +44,37 @@ export async function runUac(plan: UacPlan, env: EngineEnv, controls: CallContro
     }
     throw err;
   }
-  const removeInterrupt = plan.kind === 'invite' ? () => {} : controls.onInterrupt(() => interrupt?.());
+  // A call and a refreshing registration handle Ctrl-C themselves (CANCEL/BYE, un-REGISTER).
+  const selfInterrupting = plan.kind === 'invite' || (plan.kind === 'register' && plan.refresh === true);
+  const removeInterrupt = selfInterrupting ? () => {} : controls.onInterrupt(() => interrupt?.());
   let interrupt: (() => void) | undefined;
+  let overTcp: UacPlan;
   try {
     const interrupted = new Promise<RunOutcome>((resolve) => {
       interrupt = () => resolve({ outcome: 'interrupted', summary: `${plan.kind.toUpperCase()}: interrupted before a final response` });
     });
-    switch (plan.kind) {
-      case 'invite':
-        return await runCall(ctx, plan, controls);
-      case 'options':
-        return await Promise.race([runOptions(ctx, plan), interrupted]);
-      case 'register':
-        return await Promise.race([runRegister(ctx, plan), interrupted]);
-      case 'bye':
-        return await Promise.race([runBye(ctx, plan), interrupted]);
-      case 'request':
-        return await Promise.race([runGeneric(ctx, plan), interrupted]);
-    }
+    const done = await Promise.race([runCommand(ctx, plan, controls, interrupted), ctx.session.oversize.then(() => undefined)]);
+    if (done) return done;
+    overTcp = { ...plan, net: { ...plan.net, transport: 'tcp', transportForced: true } };
   } finally {
     removeInterrupt();
     await ctx.session.close();
+  }
+  return runOnce(overTcp, env, controls, random);
+}
+
+async function runCommand(ctx: UacContext, plan: UacPlan, controls: CallControls, interrupted: Promise<RunOutcome>): Promise<RunOutcome> {
+  switch (plan.kind) {
+    case 'invite':
+      return await runCall(ctx, plan, controls);
+    case 'options':
+      return await Promise.race([runOptions(ctx, plan), interrupted]);
+    case 'register':
+      if (plan.refresh) return await runRegisterRefresh(ctx, plan, controls);
+      return await Promise.race([runRegister(ctx, plan), interrupted]);
+    case 'bye':
+      return await Promise.race([runBye(ctx, plan), interrupted]);
+    case 'request':
+      return await Promise.race([runGeneric(ctx, plan), interrupted]);
   }
 }

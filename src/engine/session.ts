@@ -9,13 +9,23 @@ import type { TransactionUser } from '../transaction/ports.js';
 import { TransactionLayer } from '../transaction/transaction-layer.js';
 import { forTransport, type TimerConfig } from '../transaction/timer-config.js';
 import { formatEndpoint, type Endpoint } from '../transport/endpoint.js';
-import type { TransportError } from '../transport/errors.js';
-import type { Transport } from '../transport/transport.js';
+import { transportError, type TransportError } from '../transport/errors.js';
+import type { CloseReason, Listener, Transport } from '../transport/transport.js';
+import { NOTE_CODE } from './verdict/codes.js';
+import { UDP_SIZE_LIMIT, type OversizeRequest } from './verdict/udp-size.js';
 
 /** What the engine needs from the outside world: time, an event sink. */
 export interface EngineEnv {
   clock: Clock;
   sink: EventSink;
+}
+
+/** How the session treats transport trouble (from the plan's TransportPlan). */
+export interface SessionOptions {
+  /** `--keep-trying`: an ICMP error on UDP is reported but does not end the transactions. */
+  keepTrying?: boolean;
+  /** The user chose the transport: an oversize request stays on UDP (with a warning). */
+  transportForced?: boolean;
 }
 
 /**
@@ -32,15 +42,27 @@ export class Session {
   /** Responses that matched no transaction (a 2xx re-sent after Timer M, …). */
   onUnmatched: ((res: SipResponse) => void) | undefined;
   private closed = false;
+  /** The extra listener on the Via sent-by port (docs/verdicts.md), if any. */
+  private sentBy: Listener | undefined;
+  /** Holds the transaction of a request that was not sent because it needs TCP. */
+  private limbo: TransactionLayer | undefined;
+  private oversizeFound!: (o: OversizeRequest) => void;
+  /**
+   * Resolves when a request turned out too big for UDP (RFC 3261 §18.1.1) and the transport
+   * was not forced: the run must start again over TCP (src/engine/run-uac.ts).
+   */
+  readonly oversize: Promise<OversizeRequest> = new Promise((resolve) => (this.oversizeFound = resolve));
 
   constructor(
     readonly env: EngineEnv,
     readonly transport: Transport,
     readonly timers: TimerConfig,
+    readonly options: SessionOptions = {},
   ) {
     this.layer = new TransactionLayer({ clock: env.clock, emit: env.sink });
     transport.onMessage((buf, from) => this.receive(buf, from));
     transport.onError((err) => this.transportFailed(err));
+    transport.onClose((reason) => this.closedByPeer(reason));
   }
 
   /** Emits an event, stamped with the clock. */
@@ -57,8 +79,33 @@ export class Session {
     return formatEndpoint(this.transport.remote);
   }
 
+  /**
+   * Also receives on `listener`: the port advertised in Via sent-by when it differs from the
+   * port requests leave from. RFC 3261 §18.1.1: the client transport "MUST be prepared to
+   * receive responses on the source IP address from which the request is sent … and the port
+   * number in the "sent-by" field". A response arriving there is processed as usual, after a
+   * note (code `rport-ignored`): the peer did not answer to our source port.
+   */
+  listenAlso(listener: Listener): void {
+    this.sentBy = listener;
+    listener.onMessage((buf, from) => this.receive(buf, from, listener));
+    listener.onError(() => {}); // not where we send: nothing to report
+  }
+
   /** Starts a client transaction for `request` (its top Via carries the branch). */
   request(request: SipRequest, user: TransactionUser): ClientTransaction {
+    const size = this.transport.name === 'UDP' ? serialize(request).length : 0;
+    if (size > UDP_SIZE_LIMIT) {
+      const too = `the ${request.method} is ${size} bytes, over the ${UDP_SIZE_LIMIT} bytes RFC 3261 §18.1.1 allows on UDP when the path MTU is unknown`;
+      if (!this.options.transportForced) {
+        this.emit({ type: 'note', level: 'warn', code: NOTE_CODE.oversizeSwitch, text: `${too}: not sent on UDP; sipcall starts again over TCP, as the RFC says` });
+        this.oversizeFound({ method: request.method, bytes: size });
+        // Never sent: a transaction on a silent layer that session.close() disposes of.
+        this.limbo ??= new TransactionLayer({ clock: this.env.clock, emit: () => {}, wire: false });
+        return this.limbo.send(request, { transport: 'UDP', reliable: false, to: this.peer, timers: this.timers, port: () => {} }, user);
+      }
+      this.emit({ type: 'note', level: 'warn', code: NOTE_CODE.oversizeUdp, text: `${too}; sent on UDP anyway because UDP was forced: it will be fragmented, and fragments are often dropped` });
+    }
     const tx = this.layer.send(
       request,
       {
@@ -128,10 +175,19 @@ export class Session {
     this.emit({ type: 'wire', direction: 'out', transport: this.transport.name, peer: this.peer, text: bytes.toString('utf8') });
   }
 
-  private receive(buf: Buffer, from: Endpoint): void {
+  private receive(buf: Buffer, from: Endpoint, at?: Listener): void {
     if (this.closed) return;
     const fromText = formatEndpoint(from);
     const parsed = parseMessage(buf);
+    if (at && parsed.ok && parsed.message.kind === 'response') {
+      const r = parsed.message;
+      this.emit({
+        type: 'note',
+        level: 'warn',
+        code: NOTE_CODE.rportIgnored,
+        text: `${r.status} ${r.reason} from ${fromText} arrived at ${formatEndpoint(at.local)}, the sent-by port of our Via, not at ${formatEndpoint(this.transport.local)} where the request was sent from (our Via asked for rport, RFC 3581)`,
+      });
+    }
     // Responses are shown in full by the transaction layer; the rest here.
     if (!parsed.ok || parsed.message.kind === 'request') {
       this.emit({ type: 'wire', direction: 'in', transport: this.transport.name, peer: fromText, text: buf.toString('utf8') });
@@ -164,6 +220,13 @@ export class Session {
 
   private transportFailed(err: TransportError): void {
     if (this.closed) return;
+    const icmp = this.transport.name === 'UDP' && (err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH');
+    if (icmp && this.options.keepTrying) {
+      // --keep-trying: report the ICMP error, and let Timers A/E go on retransmitting (the
+      // RFC 3261 §18.4 notification is information, not an order to stop).
+      this.emit({ type: 'transport.error', transport: this.transport.name, code: err.code, message: err.message, to: this.peer });
+      return;
+    }
     // Each live transaction reports the error itself (and ends with a local 503); with none
     // live, the session reports it.
     if (this.live.size === 0) {
@@ -173,11 +236,26 @@ export class Session {
     for (const tx of [...this.live]) this.layer.transportError(tx.branch, { code: err.code, message: err.message });
   }
 
+  /**
+   * A stream the peer closed while a request still waits for its final response: no response
+   * can come on it any more (RFC 3261 §18.2.2 would have the server open a new connection to
+   * our sent-by, where sipcall does not listen), so those transactions fail now rather than at
+   * Timer B/F. A close after the final responses is the normal end and says nothing.
+   */
+  private closedByPeer(reason: CloseReason): void {
+    if (this.closed || reason !== 'peer') return;
+    const waiting = [...this.live].filter((tx) => tx.state === 'Calling' || tx.state === 'Trying' || tx.state === 'Proceeding');
+    if (waiting.length === 0) return;
+    const err = transportError('CLOSED', { transport: this.transport.name, remote: this.transport.remote }, 'by the peer, before the final response');
+    for (const tx of waiting) this.layer.transportError(tx.branch, { code: err.code, message: err.message });
+  }
+
   /** Stops every timer and closes the transport. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.layer.close();
-    await this.transport.close();
+    this.limbo?.close();
+    await Promise.all([this.transport.close(), this.sentBy?.close()]);
   }
 }

@@ -4,8 +4,10 @@ import { timerConfig } from '../transaction/timer-config.js';
 import { formatEndpoint } from '../transport/endpoint.js';
 import { openTcp } from '../transport/tcp.js';
 import { openUdp } from '../transport/udp.js';
+import { openUdpListener } from '../transport/udp-listener.js';
 import { resolveHost } from '../transport/resolve.js';
 import type { Transport } from '../transport/transport.js';
+import { Authenticator } from './authenticate.js';
 import type { UacPlan } from './plan.js';
 import { Session, type EngineEnv } from './session.js';
 
@@ -23,10 +25,18 @@ export interface UacContext {
   /** Our sent-by host (IPv6 in brackets) and port, for Via and Contact. */
   localHost: string;
   localPort: number;
+  /**
+   * The port in Via sent-by. On UDP, a second socket listens there (docs/verdicts.md), so that
+   * a peer that ignores rport and answers to the Via port is seen and named, not lost; requests
+   * still leave from `localPort`, whose connected socket hears ICMP errors.
+   */
+  viaPort: number;
   /** A new top Via with a fresh branch (RFC 3261 §8.1.1.7). */
   via(): { value: string; branch: string };
   /** Our Contact URI (RFC 3261 §8.1.1.8), with `user` as the user part. */
   contactUri(user?: string): string;
+  /** Answers 401/407 challenges for the whole run (RFC 3261 §22). */
+  auth: Authenticator;
 }
 
 function bracket(address: string): string {
@@ -45,14 +55,27 @@ export async function openUacContext(plan: UacPlan, env: EngineEnv, random?: Ran
     plan.net.transport === 'tcp'
       ? await openTcp({ remote, local: plan.net.local })
       : await openUdp({ remote, local: plan.net.local });
-  const session = new Session(env, transport, timers);
+  const session = new Session(env, transport, timers, { keepTrying: plan.net.keepTrying, transportForced: plan.net.transportForced });
   const localHost = bracket(transport.local.address);
   const localPort = transport.local.port;
+  let viaPort = localPort;
+  if (transport.name === 'UDP') {
+    try {
+      const listener = await openUdpListener({ address: transport.local.address, port: 0 });
+      session.listenAlso(listener);
+      viaPort = listener.local.port;
+    } catch {
+      // No second port: Via names the source port, as usual.
+    }
+  }
   const tagSource = random;
   const localTag = newTag(tagSource);
   const fromUri = plan.request.from ?? `sip:sipcall@${localHost}`;
   const transportParam = transport.name === 'UDP' ? '' : `;transport=${transport.name.toLowerCase()}`;
+  const auth = new Authenticator(session, plan.auth, random);
+  auth.announce();
   return {
+    auth,
     session,
     plan,
     random,
@@ -62,9 +85,10 @@ export async function openUacContext(plan: UacPlan, env: EngineEnv, random?: Ran
     to: `<${plan.target.uri}>`,
     localHost,
     localPort,
+    viaPort,
     via() {
       const branch = newBranch(random);
-      return { value: viaValue(transport.name, localHost, localPort, branch), branch };
+      return { value: viaValue(transport.name, localHost, viaPort, branch), branch };
     },
     contactUri(user = 'sipcall') {
       return `sip:${user}@${localHost}:${localPort}${transportParam}`;

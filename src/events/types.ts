@@ -220,6 +220,8 @@ export interface NoteEvent extends EventBase {
   type: 'note';
   level: 'info' | 'warn';
   text: string;
+  /** A stable identifier when the note is a known finding (e.g. `rport-ignored`, `oversize-udp`), read by the verdict analysis (docs/verdicts.md). */
+  code?: string;
 }
 
 /** What sipcall is waiting for now (drives the spinner). */

@@ -1,3 +1,4 @@
+import type { CSeq } from './cseq.js';
 import { headerKey } from './header-names.js';
 import { splitHeaderList } from './split-list.js';
 
@@ -12,15 +13,37 @@ export interface HeaderField {
 }
 
 /**
+ * What the parser already read from a few rows while it scanned the bytes (the fields a UAC
+ * reads from every message: RFC 3261 §8.1.3.3, §17.1.3). Each entry is tied to the exact value
+ * it was read from (`via`, `from`, `to`, `cseq` hold the row's value): the accessors in
+ * fields.ts use an entry only while the first row of that header still holds that value, so
+ * editing the headers can never make them stale.
+ */
+export interface ParsedMemo {
+  /** The value of the first Via row, and the branch of its first element. */
+  via: string | undefined;
+  branch: string | undefined;
+  from: string | undefined;
+  fromTag: string | undefined;
+  to: string | undefined;
+  toTag: string | undefined;
+  cseq: string | undefined;
+  cseqParsed: CSeq | null;
+}
+
+/**
  * The header section of a SIP message, in order. Lookups are case-insensitive and treat compact
  * forms as their long names (RFC 3261 §7.3.1, §7.3.3). Repeated rows keep their order
  * ("the relative order of header fields with the same field name is important", §7.3.1).
  */
 export class Headers {
   readonly fields: HeaderField[];
+  /** Filled by the parser; see `ParsedMemo`. */
+  memo: ParsedMemo | undefined;
 
-  constructor(fields: HeaderField[] = []) {
+  constructor(fields: HeaderField[] = [], memo?: ParsedMemo) {
     this.fields = fields;
+    this.memo = memo;
   }
 
   /** A new field row; `name` is written as given, looked up by its key. */

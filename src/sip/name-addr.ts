@@ -202,9 +202,11 @@ export function tagOf(value: string): string | undefined {
   const n = value.length;
   while (i < n && isWsp(value.charCodeAt(i))) i++;
   if (value.charCodeAt(i) === 0x22) {
-    const q = readQuoted(value, i);
-    if (!q) return undefined;
-    i = q[1];
+    // skip the quoted display name (quoted-pairs included) without building it
+    i++;
+    while (i < n && value.charCodeAt(i) !== 0x22) i += value.charCodeAt(i) === 0x5c ? 2 : 1;
+    if (i >= n) return undefined;
+    i++;
   }
   const lt = value.indexOf('<', i);
   if (lt >= 0) {

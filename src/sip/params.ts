@@ -97,16 +97,17 @@ export function findParam(text: string, name: string, from = 0): string | null |
       i++;
       while (i < n && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
       if (text.charCodeAt(i) === 0x22) {
+        // quoted-string: resolve quoted-pairs only for the parameter asked for
         let v = '';
         let s = ++i;
         while (i < n && text.charCodeAt(i) !== 0x22) {
           if (text.charCodeAt(i) === 0x5c && i + 1 < n) {
-            v += text.slice(s, i);
+            if (match) v += text.slice(s, i);
             s = ++i;
           }
           i++;
         }
-        value = v + text.slice(s, i);
+        if (match) value = v + text.slice(s, i);
         i++;
       } else {
         const vs = i;
@@ -115,7 +116,7 @@ export function findParam(text: string, name: string, from = 0): string | null |
           if (c === 0x3b || c === 0x2c || c === 0x20 || c === 0x09) break;
           i++;
         }
-        value = text.slice(vs, i);
+        if (match) value = text.slice(vs, i);
       }
     }
     if (match) return value;

@@ -1,13 +1,27 @@
 import { Buffer } from 'node:buffer';
-import { isDigit, isTokenChar, isWsp } from './chars.js';
+import { isDigit } from './chars.js';
 import { parseContentLength } from './content-length.js';
-import { parseCSeq } from './cseq.js';
-import { fastHeaderKey } from './header-names.js';
+import { parseCSeq, type CSeq } from './cseq.js';
 import { Headers, type HeaderField } from './headers.js';
 import type { SipMessage } from './message.js';
 import { findParam } from './params.js';
+import { tagOf as tagOfValue } from './name-addr.js';
 import { SipParseError, type SipParseErrorCode } from './parse-error.js';
 import { requestUriDefect } from './request-uri.js';
+import {
+  TOKEN_BYTES,
+  findParamBytes,
+  hasHighByte,
+  latin1Slice,
+  nameAddrParamsStart,
+  readHeaderName,
+  type HeaderName,
+  NameId,
+  BranchState,
+  branchStateBytes,
+  parseCSeqBytes,
+  utf8Slice,
+} from './scan.js';
 import { BRANCH_COOKIE } from './via.js';
 
 export { SipParseError, type SipParseErrorCode } from './parse-error.js';
@@ -15,10 +29,13 @@ export { SipParseError, type SipParseErrorCode } from './parse-error.js';
 /**
  * Parsing a SIP message from bytes (RFC 3261 §7, §18.3, §25).
  *
- * One pass: find the end of the header section with `Buffer.indexOf(CRLFCRLF)`, decode only
- * the header section (UTF-8), walk it line by line with `indexOf` (no regex), unfold
- * continuation lines, then frame the body by Content-Length. Time and memory are linear in
- * the input.
+ * One pass, no regex: decode the datagram once, find the end of the header section, walk the
+ * lines with `indexOf`, read names, colons, trims and the few parameters every UAC needs (top
+ * Via branch, From/To tags) from the bytes (a Buffer read is several times cheaper than
+ * `charCodeAt`), slice only the strings that are kept, unfold continuation lines, then frame
+ * the body by Content-Length. Header text is indexed like the bytes (ASCII, or read as latin1
+ * with UTF-8 values decoded one by one), so error offsets are exact byte offsets. Time and
+ * memory are linear in the input: every loop moves forward, nothing is searched twice.
  *
  * What is an error and what is only a problem:
  * - **Errors** (`ok: false`): the start line does not follow the grammar; a header line is not
@@ -86,7 +103,8 @@ function asBuffer(bytes: Uint8Array): Buffer {
  * Over a datagram (the default) a missing Content-Length means the body runs to the end of the
  * datagram (RFC 3261 §18.3); bytes past the Content-Length are reported in `extraBytes` (and as
  * the problem `extra-bytes`), not silently dropped. On a stream, `extraBytes` is the start of
- * the next message. `body` is a view into `bytes`, not a copy.
+ * the next message. `body` is a view into `bytes`, not a copy (an empty body is a shared
+ * zero-length Buffer).
  */
 export function parseMessage(bytes: Uint8Array, opts?: ParseOptions): ParseResult {
   try {
@@ -129,13 +147,74 @@ function versionKind(text: string, s: number, e: number): 0 | 1 | 2 {
   return e - s === 7 && text.charCodeAt(s + 4) === 0x32 && text.charCodeAt(s + 6) === 0x30 ? 1 : 2;
 }
 
-const REQUIRED: ReadonlyArray<[string, string]> = [
-  ['to', 'To'],
-  ['from', 'From'],
-  ['cseq', 'CSeq'],
-  ['call-id', 'Call-ID'],
-  ['via', 'Via'],
-];
+/** `versionKind` on bytes. */
+function versionKindBytes(buf: Uint8Array, s: number, e: number): 0 | 1 | 2 {
+  if (e - s < 7) return 0;
+  if ((buf[s] | 0x20) !== 0x73 || (buf[s + 1] | 0x20) !== 0x69 || (buf[s + 2] | 0x20) !== 0x70 || buf[s + 3] !== 0x2f) return 0;
+  let i = s + 4;
+  const a = i;
+  while (i < e && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
+  if (i === a || i >= e || buf[i] !== 0x2e) return 0;
+  const b = ++i;
+  while (i < e && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
+  if (i === b || i !== e) return 0;
+  return e - s === 7 && buf[s + 4] === 0x32 && buf[s + 6] === 0x30 ? 1 : 2;
+}
+
+const isSp = (b: number): boolean => b === 0x20 || b === 0x09;
+
+/**
+ * The string for bytes `[s, e)`: a slice of `text` (which is indexed like the bytes), or, when
+ * the header section is not all ASCII and this range has bytes ≥ 0x80, their UTF-8 decoding.
+ */
+function str(buf: Buffer, text: string, ascii: boolean, s: number, e: number): string {
+  return ascii || !hasHighByte(buf, s, e) ? text.slice(s, e) : utf8Slice(buf, s, e);
+}
+
+/** A parameter value found by `findParamBytes` (quoted-pairs resolved), null when valueless. */
+function paramValue(buf: Buffer, text: string, ascii: boolean, at: Int32Array): string | null {
+  if (at[0] < 0) return null;
+  const v = str(buf, text, ascii, at[0], at[1]);
+  return at[2] === 1 && v.includes('\\') ? v.replace(/\\([\s\S])/g, '$1') : v;
+}
+
+const BRANCH_BYTES = Buffer.from('branch', 'latin1');
+const TAG_BYTES = Buffer.from('tag', 'latin1');
+/** Scratch for `findParamBytes` (the parser is synchronous: one call at a time). */
+const AT = new Int32Array(3);
+/** Scratch for `readHeaderName`. */
+const NAME: HeaderName = { name: '', key: '', id: NameId.Other };
+/** The body of a message without one (shared: a zero-length view cannot be written to). */
+const NO_BODY: Buffer = Buffer.alloc(0);
+
+/** The cookie state of a branch read as a string. */
+function branchStateOf(branch: string | null | undefined): BranchState {
+  if (!branch) return BranchState.None;
+  if (branch === BRANCH_COOKIE) return BranchState.CookieOnly;
+  return branch.startsWith(BRANCH_COOKIE) ? BranchState.Cookie : BranchState.NoCookie;
+}
+
+/** The From/To tag of a one-line value at bytes `[s, e)`, as `tagOf` reads it. */
+function tagAt(buf: Buffer, text: string, ascii: boolean, s: number, e: number): string | undefined {
+  const ps = nameAddrParamsStart(buf, text, s, e);
+  if (ps < 0 || !findParamBytes(buf, TAG_BYTES, ps, e, AT)) return undefined;
+  const v = paramValue(buf, text, ascii, AT);
+  return v ? v : undefined;
+}
+
+/** The byte offset of text index `i` (they are equal: the text is indexed like the bytes). */
+const at = (i: number): number => i;
+
+/** Records a start-line error; returns false (the new value of `startOk`). */
+function fail(errors: SipParseError[], code: SipParseErrorCode, why: string, offset: number): false {
+  errors.push(new SipParseError(code, why, offset));
+  return false;
+}
+
+/** Most bad-header-line errors collected for one message (`parseMessageDetailed`). */
+const MAX_LINE_ERRORS = 20;
+/** Datagrams up to this size are decoded whole in one call (cheaper than searching bytes). */
+const WHOLE_DECODE_MAX = 16 * 1024;
 
 function run(buf: Buffer, stream: boolean, collect: boolean): ParseDetail {
   const errors: SipParseError[] = [];
@@ -155,7 +234,32 @@ function run(buf: Buffer, stream: boolean, collect: boolean): ParseDetail {
     problems.push({ code: 'leading-crlf', text: `${pos / 2} CRLF before the start line (RFC 3261 §7.5)` });
   }
 
-  let headEnd = buf.indexOf(CRLFCRLF, pos);
+  // Decode once. An all-ASCII datagram (the usual case) is decoded whole, and the walk over
+  // its LFs that checks every LF ends a CRLF also finds the empty line ending the header
+  // section. Otherwise the header section alone is decoded after a byte search.
+  let text = '';
+  let ascii = false;
+  let headEnd = -1;
+  let lfChecked = false;
+  if (n <= WHOLE_DECODE_MAX) {
+    text = utf8Slice(buf, 0, n);
+    ascii = text.length === n;
+  }
+  if (ascii) {
+    let ls = pos;
+    let k = text.indexOf('\n', pos);
+    for (; k >= 0; k = text.indexOf('\n', k + 1)) {
+      if (buf[k - 1] !== 13) break;
+      if (k - 1 === ls) {
+        headEnd = ls - 2;
+        break;
+      }
+      ls = k + 1;
+    }
+    // A bare LF (k ≥ 0, not after CR) is reported below, after the framing errors.
+    lfChecked = headEnd >= 0 || k < 0;
+    if (!lfChecked) headEnd = text.indexOf('\r\n\r\n', pos);
+  } else headEnd = buf.indexOf(CRLFCRLF, pos);
   let bodyStart: number;
   if (headEnd < 0) {
     if (!stream && n >= 2 && buf[n - 2] === 13 && buf[n - 1] === 10) {
@@ -178,6 +282,15 @@ function run(buf: Buffer, stream: boolean, collect: boolean): ParseDetail {
       return detail;
     }
   } else bodyStart = headEnd + 4;
+  /** End of the header text: after the CRLF of the last header line. */
+  const end = headEnd + 2;
+  if (!ascii) {
+    text = utf8Slice(buf, 0, end);
+    ascii = text.length === end;
+    // Not ASCII: read the header section as latin1 (one char per byte, so offsets stay byte
+    // offsets); values with bytes ≥ 0x80 are decoded as UTF-8 one by one (`str`).
+    if (!ascii) text = latin1Slice(buf, 0, end);
+  }
 
   // NUL is not allowed in the start line or a header field, except as a quoted-pair
   // (`quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)`, RFC 3261 §25.1; RFC 4475 §3.1.1.2).
@@ -189,28 +302,25 @@ function run(buf: Buffer, stream: boolean, collect: boolean): ParseDetail {
     }
   }
 
-  const text = buf.toString('utf8', pos, headEnd + 2);
-  const offsetOf = (i: number): number => pos + Buffer.byteLength(text.slice(0, i), 'utf8');
-
-  // Every line ends in CRLF: refuse a bare CR or LF anywhere in the header section.
-  for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) {
-    if (text.charCodeAt(k - 1) !== 13) {
-      const first = k < text.indexOf('\r\n');
-      errors.push(new SipParseError(first ? 'bad-start-line' : 'bad-header-line', 'a bare LF: lines end in CRLF (RFC 3261 §7)', offsetOf(k)));
-      return detail;
+  // Every line ends in CRLF: refuse a bare LF anywhere in the header section (a bare CR is
+  // caught where the lines are walked: every CR found there must be followed by LF).
+  const le = text.indexOf('\r\n', pos);
+  if (!lfChecked) {
+    for (let k = text.indexOf('\n', pos); k >= 0 && k < end; k = text.indexOf('\n', k + 1)) {
+      if (buf[k - 1] !== 13) {
+        errors.push(new SipParseError(k < le ? 'bad-start-line' : 'bad-header-line', 'a bare LF: lines end in CRLF (RFC 3261 §7)', at(k)));
+        return detail;
+      }
     }
   }
-  for (let k = text.indexOf('\r'); k >= 0; k = text.indexOf('\r', k + 1)) {
-    if (text.charCodeAt(k + 1) !== 10) {
-      const first = k < text.indexOf('\r\n');
-      errors.push(new SipParseError(first ? 'bad-start-line' : 'bad-header-line', 'a bare CR: lines end in CRLF (RFC 3261 §7)', offsetOf(k)));
-      return detail;
-    }
+  const firstCr = text.indexOf('\r', pos);
+  if (firstCr < le) {
+    errors.push(new SipParseError('bad-start-line', 'a bare CR: lines end in CRLF (RFC 3261 §7)', at(firstCr)));
+    return detail;
   }
 
   // ---- start line -------------------------------------------------------------------------
-  const le = text.indexOf('\r\n');
-  detail.startLine = text.slice(0, le);
+  detail.startLine = str(buf, text, ascii, pos, le);
   let isRequest = false;
   let method = '';
   let uri = '';
@@ -218,40 +328,35 @@ function run(buf: Buffer, stream: boolean, collect: boolean): ParseDetail {
   let status = 0;
   let reason = '';
   let startOk = true;
-  const startError = (code: SipParseErrorCode, why: string, at: number): void => {
-    errors.push(new SipParseError(code, why, offsetOf(at)));
-    startOk = false;
-  };
 
-  const firstSp = text.indexOf(' ');
+  const firstSp = text.indexOf(' ', pos);
   const firstTokenEnd = firstSp < 0 || firstSp > le ? le : firstSp;
-  if (versionKind(text, 0, firstTokenEnd) !== 0) {
+  if (versionKindBytes(buf, pos, firstTokenEnd) !== 0) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF (§7.2, §25.1)
     detail.kind = 'response';
     const sp1 = firstTokenEnd;
-    version = text.slice(0, sp1);
-    if (versionKind(text, 0, sp1) === 2) {
-      startError('bad-version', `unsupported SIP-Version "${version}": only SIP/2.0 is understood (RFC 3261 §7.1)`, 0);
+    version = text.slice(pos, sp1);
+    if (versionKindBytes(buf, pos, sp1) === 2) {
+      startOk = fail(errors, 'bad-version', `unsupported SIP-Version "${version}": only SIP/2.0 is understood (RFC 3261 §7.1)`, at(pos));
     }
     let i = sp1 + 1;
     const ds = i;
-    while (i < le && isDigit(text.charCodeAt(i))) i++;
+    while (i < le && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
     const nd = i - ds;
-    const after = text.charCodeAt(i);
     if (sp1 >= le || nd === 0) {
-      startError('bad-status-code', 'no Status-Code: the Status-Line is SIP-Version SP Status-Code SP Reason-Phrase (RFC 3261 §7.2)', Math.min(ds, le));
-    } else if (nd !== 3 || (i < le && after !== 0x20)) {
+      startOk = fail(errors, 'bad-status-code', 'no Status-Code: the Status-Line is SIP-Version SP Status-Code SP Reason-Phrase (RFC 3261 §7.2)', at(Math.min(ds, le)));
+    } else if (nd !== 3 || (i < le && buf[i] !== 0x20)) {
       let te = i;
-      while (te < le && text.charCodeAt(te) !== 0x20) te++;
-      startError('bad-status-code', `Status-Code "${text.slice(ds, te)}" is not three digits (RFC 3261 §7.2, §25.1 Status-Code = 3DIGIT)`, ds);
+      while (te < le && buf[te] !== 0x20) te++;
+      startOk = fail(errors, 'bad-status-code', `Status-Code "${str(buf, text, ascii, ds, te)}" is not three digits (RFC 3261 §7.2, §25.1 Status-Code = 3DIGIT)`, at(ds));
     } else {
-      status = Number(text.slice(ds, i));
+      status = (buf[ds] - 0x30) * 100 + (buf[ds + 1] - 0x30) * 10 + (buf[ds + 2] - 0x30);
       if (status < 100 || status > 699) {
-        startError('bad-status-code', `Status-Code ${text.slice(ds, i)} is outside 100-699 (RFC 3261 §7.2, §21; RFC 4475 §3.1.2.19)`, ds);
+        startOk = fail(errors, 'bad-status-code', `Status-Code ${text.slice(ds, i)} is outside 100-699 (RFC 3261 §7.2, §21; RFC 4475 §3.1.2.19)`, at(ds));
       }
       if (i === le) {
         problems.push({ code: 'missing-reason-phrase-sp', text: 'no SP after the Status-Code (RFC 3261 §7.2: SP Reason-Phrase, which may be empty)' });
-      } else reason = text.slice(i + 1, le);
+      } else reason = str(buf, text, ascii, i + 1, le);
     }
   } else {
     // Request-Line = Method SP Request-URI SP SIP-Version CRLF (§7.1, §25.1)
@@ -259,134 +364,195 @@ function run(buf: Buffer, stream: boolean, collect: boolean): ParseDetail {
     isRequest = true;
     const sp1 = firstSp;
     const sp2 = sp1 < 0 ? -1 : text.indexOf(' ', sp1 + 1);
-    if (sp1 <= 0 || sp1 > le) {
-      startError('bad-start-line', 'the first line is neither a Request-Line (Method SP Request-URI SP SIP-Version) nor a Status-Line (RFC 3261 §7.1, §7.2)', 0);
+    if (sp1 <= pos || sp1 > le) {
+      startOk = fail(errors, 'bad-start-line', 'the first line is neither a Request-Line (Method SP Request-URI SP SIP-Version) nor a Status-Line (RFC 3261 §7.1, §7.2)', at(pos));
     } else if (sp2 < 0 || sp2 > le) {
-      startError('bad-start-line', 'the Request-Line has no SIP-Version (Method SP Request-URI SP SIP-Version, RFC 3261 §7.1)', le);
+      startOk = fail(errors, 'bad-start-line', 'the Request-Line has no SIP-Version (Method SP Request-URI SP SIP-Version, RFC 3261 §7.1)', at(le));
     } else if (sp2 === sp1 + 1) {
-      startError('bad-start-line', 'more than one SP between Request-Line elements: "The elements are separated by single SP characters" (RFC 3261 §7.1; RFC 4475 §3.1.2.9)', sp2);
+      startOk = fail(errors, 'bad-start-line', 'more than one SP between Request-Line elements: "The elements are separated by single SP characters" (RFC 3261 §7.1; RFC 4475 §3.1.2.9)', at(sp2));
     } else {
-      method = text.slice(0, sp1);
-      for (let k = 0; k < sp1; k++) {
-        if (!isTokenChar(text.charCodeAt(k))) {
-          startError('bad-start-line', `the Method "${method}" is not a token (RFC 3261 §25.1)`, k);
+      method = str(buf, text, ascii, pos, sp1);
+      for (let k = pos; k < sp1; k++) {
+        if (TOKEN_BYTES[buf[k]] !== 1) {
+          startOk = fail(errors, 'bad-start-line', `the Method "${method}" is not a token (RFC 3261 §25.1)`, at(k));
           break;
         }
       }
-      uri = text.slice(sp1 + 1, sp2);
-      version = text.slice(sp2 + 1, le);
-      const vk = versionKind(text, sp2 + 1, le);
+      uri = str(buf, text, ascii, sp1 + 1, sp2);
+      version = str(buf, text, ascii, sp2 + 1, le);
+      const vk = versionKindBytes(buf, sp2 + 1, le);
       if (vk === 0) {
         const trimmed = version.trimEnd();
         if (trimmed !== version && versionKind(trimmed, 0, trimmed.length) !== 0) {
-          startError('bad-start-line', 'whitespace after the SIP-Version: the Request-Line ends "SIP-Version CRLF" (RFC 3261 §25.1; RFC 4475 §3.1.2.10)', sp2 + 1 + trimmed.length);
+          startOk = fail(errors, 'bad-start-line', 'whitespace after the SIP-Version: the Request-Line ends "SIP-Version CRLF" (RFC 3261 §25.1; RFC 4475 §3.1.2.10)', at(sp2 + 1 + trimmed.length));
         } else if (version.includes(' ')) {
-          startError('bad-start-line', 'whitespace inside the Request-URI: "No LWS is allowed in any of the elements" (RFC 3261 §7.1; RFC 4475 §3.1.2.8)', sp2);
+          startOk = fail(errors, 'bad-start-line', 'whitespace inside the Request-URI: "No LWS is allowed in any of the elements" (RFC 3261 §7.1; RFC 4475 §3.1.2.8)', at(sp2));
         } else {
-          startError('bad-start-line', `"${version}" is not a SIP-Version (RFC 3261 §7.1)`, sp2 + 1);
+          startOk = fail(errors, 'bad-start-line', `"${version}" is not a SIP-Version (RFC 3261 §7.1)`, at(sp2 + 1));
         }
       } else if (vk === 2) {
-        startError('bad-version', `unsupported SIP-Version "${version}": only SIP/2.0 is understood (RFC 3261 §7.1; a UAS answers 505)`, sp2 + 1);
+        startOk = fail(errors, 'bad-version', `unsupported SIP-Version "${version}": only SIP/2.0 is understood (RFC 3261 §7.1; a UAS answers 505)`, at(sp2 + 1));
       } else {
         const why = requestUriDefect(uri);
-        if (why) startError('bad-request-uri', why, sp1 + 1);
+        if (why) startOk = fail(errors, 'bad-request-uri', why, at(sp1 + 1));
       }
     }
   }
   if (!startOk && !collect) return detail;
 
   // ---- header fields ------------------------------------------------------------------------
+  // One walk over the lines: every CR met must start a CRLF; a line starting with SP/HT
+  // continues the field before it (RFC 3261 §7.3.1 LWS). The name is scanned as a token up to
+  // the colon (HCOLON = *( SP / HTAB ) ":" SWS) and looked up without slicing.
   const fields: HeaderField[] = [];
-  const end = text.length;
   let i = le + 2;
-  let viaIdx = -1;
+  let viaN = 0;
   let fromN = 0;
   let toN = 0;
   let callIdN = 0;
   let cseqN = 0;
-  let cseqIdx = -1;
+  let viaValue: string | undefined;
+  let branch: string | null | undefined;
+  let branchState: BranchState = BranchState.None;
+  let fromValue: string | undefined;
+  let fromTag: string | undefined;
+  let toValue: string | undefined;
+  let toTag: string | undefined;
+  let cseqValue: string | undefined;
+  let cseq: CSeq | null = null;
   let clValue: string | undefined;
   let clConflict = false;
   let hasMaxForwards = false;
+  let lineErrors = 0;
+  let nextColon = -1;
   while (i < end) {
     const lineEnd = text.indexOf('\r', i);
-    // The end of this field: continuation lines start with SP or HT (RFC 3261 §7.3.1 LWS).
-    let next = lineEnd + 2;
-    while (next < end && isWsp(text.charCodeAt(next))) next = text.indexOf('\r', next) + 2;
-    const c0 = text.charCodeAt(i);
-    const colon = text.indexOf(':', i);
-    let bad: string | null = null;
-    if (isWsp(c0)) bad = 'a continuation line (starting with whitespace) with no header field before it';
-    else if (colon < 0 || colon > lineEnd) bad = `"${text.slice(i, lineEnd)}" is not a header field: no ":" (RFC 3261 §7.3)`;
-    let ne = colon;
-    if (!bad) {
-      while (ne > i && isWsp(text.charCodeAt(ne - 1))) ne--;
-      if (ne === i) bad = 'a header field with an empty name (RFC 3261 §7.3)';
-      for (let k = i; k < ne && !bad; k++) {
-        if (!isTokenChar(text.charCodeAt(k))) bad = `the header name "${text.slice(i, ne)}" is not a token (RFC 3261 §7.3.1)`;
-      }
+    if (buf[lineEnd + 1] !== 10) {
+      errors.push(new SipParseError('bad-header-line', 'a bare CR: lines end in CRLF (RFC 3261 §7)', at(lineEnd)));
+      return detail;
     }
-    if (bad) {
-      errors.push(new SipParseError('bad-header-line', bad, offsetOf(i)));
+    // The end of this field: continuation lines start with SP or HT.
+    let next = lineEnd + 2;
+    let folded = false;
+    while (next < end && isSp(buf[next])) {
+      const ce = text.indexOf('\r', next);
+      if (buf[ce + 1] !== 10) {
+        errors.push(new SipParseError('bad-header-line', 'a bare CR: lines end in CRLF (RFC 3261 §7)', at(ce)));
+        return detail;
+      }
+      next = ce + 2;
+      folded = true;
+    }
+    // HCOLON = *( SP / HTAB ) ":" SWS. The next colon is searched once and reused for the
+    // lines before it (lines without a colon cannot make the search quadratic).
+    if (nextColon < i) {
+      nextColon = text.indexOf(':', i);
+      if (nextColon < 0) nextColon = end;
+    }
+    const colon = nextColon < lineEnd ? nextColon : -1;
+    let ne = colon;
+    while (ne > i && isSp(buf[ne - 1])) ne--;
+    // A common name is a token by construction; any other is checked byte by byte.
+    let nameOk = colon > i && ne > i && readHeaderName(buf, text, i, ne, NAME);
+    if (!nameOk && colon > i && ne > i) {
+      let k = i;
+      while (k < ne && TOKEN_BYTES[buf[k]] === 1) k++;
+      nameOk = k === ne;
+    }
+    if (!nameOk) {
+      let bad: string;
+      if (isSp(buf[i])) bad = 'a continuation line (starting with whitespace) with no header field before it';
+      else if (colon < 0) bad = `"${str(buf, text, ascii, i, lineEnd)}" is not a header field: no ":" (RFC 3261 §7.3)`;
+      else if (ne === i) bad = 'a header field with an empty name (RFC 3261 §7.3)';
+      else bad = `the header name "${str(buf, text, ascii, i, ne)}" is not a token (RFC 3261 §7.3.1)`;
+      if (lineErrors++ < MAX_LINE_ERRORS) errors.push(new SipParseError('bad-header-line', bad, at(i)));
       if (!collect) return detail;
       i = next;
       continue;
     }
-    const name = text.slice(i, ne);
     let vs = colon + 1;
-    while (vs < lineEnd && isWsp(text.charCodeAt(vs))) vs++;
-    let value: string;
-    if (next === lineEnd + 2) {
-      let ve = lineEnd;
-      while (ve > vs && isWsp(text.charCodeAt(ve - 1))) ve--;
-      value = text.slice(vs, ve);
-    } else {
-      // Folded: "replace any linear white space with a single SP" (RFC 3261 §7.3.1).
-      value = text.slice(vs, lineEnd).trim();
+    while (vs < lineEnd && isSp(buf[vs])) vs++;
+    let ve = lineEnd;
+    while (ve > vs && isSp(buf[ve - 1])) ve--;
+    let value = str(buf, text, ascii, vs, ve);
+    if (folded) {
+      // "replace any linear white space with a single SP" (RFC 3261 §7.3.1).
       let k = lineEnd + 2;
       while (k < next) {
-        const ke = text.indexOf('\r', k);
-        const piece = text.slice(k, ke).trim();
-        if (piece) value = value ? value + ' ' + piece : piece;
-        k = ke + 2;
+        let ps = k;
+        let pe = text.indexOf('\r', k);
+        k = pe + 2;
+        while (ps < pe && isSp(buf[ps])) ps++;
+        while (pe > ps && isSp(buf[pe - 1])) pe--;
+        if (pe > ps) {
+          const piece = str(buf, text, ascii, ps, pe);
+          value = value ? value + ' ' + piece : piece;
+        }
       }
     }
-    const key = fastHeaderKey(name);
-    switch (key) {
-      case 'via':
-        if (viaIdx < 0) viaIdx = fields.length;
+    const key = NAME.key;
+    switch (NAME.id) {
+      case NameId.Via:
+        if (viaN++ === 0) {
+          viaValue = value;
+          if (!folded) {
+            if (findParamBytes(buf, BRANCH_BYTES, vs, ve, AT)) {
+              branch = paramValue(buf, text, ascii, AT);
+              branchState = AT[2] === 1 ? branchStateOf(branch) : branchStateBytes(buf, AT[0], AT[1]);
+            }
+          } else {
+            branch = findParam(value, 'branch');
+            branchState = branchStateOf(branch);
+          }
+        }
         break;
-      case 'from':
-        fromN++;
+      case NameId.From:
+        if (fromN++ === 0) {
+          fromValue = value;
+          fromTag = folded ? tagOfValue(value) : tagAt(buf, text, ascii, vs, ve);
+        }
         break;
-      case 'to':
-        toN++;
+      case NameId.To:
+        if (toN++ === 0) {
+          toValue = value;
+          toTag = folded ? tagOfValue(value) : tagAt(buf, text, ascii, vs, ve);
+        }
         break;
-      case 'call-id':
+      case NameId.CallId:
         callIdN++;
         break;
-      case 'cseq':
-        if (cseqIdx < 0) cseqIdx = fields.length;
-        cseqN++;
+      case NameId.CSeq:
+        if (cseqN++ === 0) {
+          cseqValue = value;
+          cseq = folded ? parseCSeq(value) : parseCSeqBytes(buf, text, vs, ve);
+        }
         break;
-      case 'content-length':
+      case NameId.ContentLength:
         if (clValue === undefined) clValue = value;
         else if (value !== clValue) clConflict = true;
         break;
-      case 'max-forwards':
+      case NameId.MaxForwards:
         hasMaxForwards = true;
         break;
     }
-    fields.push({ name, key, value });
+    fields.push({ name: NAME.name, key, value });
     i = next;
   }
-  const headers = new Headers(fields);
-  detail.headers = headers;
 
   // ---- required headers (RFC 3261 §8.1.1) --------------------------------------------------
-  const counts: Record<string, number> = { to: toN, from: fromN, cseq: cseqN, 'call-id': callIdN, via: viaIdx >= 0 ? 1 : 0 };
-  const missing = REQUIRED.filter(([k]) => counts[k] === 0).map(([, v]) => v);
-  if (missing.length > 0) {
+  const headers = new Headers(fields, {
+    via: viaValue,
+    branch: branch ? branch : undefined,
+    from: fromValue,
+    fromTag,
+    to: toValue,
+    toTag,
+    cseq: cseqValue,
+    cseqParsed: cseq,
+  });
+  detail.headers = headers;
+  if (fromN === 0 || toN === 0 || cseqN === 0 || callIdN === 0 || viaN === 0) {
+    const missing = [toN === 0 && 'To', fromN === 0 && 'From', cseqN === 0 && 'CSeq', callIdN === 0 && 'Call-ID', viaN === 0 && 'Via'].filter(Boolean);
     errors.push(
       new SipParseError(
         'missing-required-header',
@@ -396,18 +562,17 @@ function run(buf: Buffer, stream: boolean, collect: boolean): ParseDetail {
     );
     if (!collect) return detail;
   }
-  const dup = REQUIRED.filter(([k]) => k !== 'via' && counts[k] > 1).map(([, v]) => v);
-  if (dup.length > 0) {
+  if (fromN > 1 || toN > 1 || cseqN > 1 || callIdN > 1) {
+    const dup = [toN > 1 && 'To', fromN > 1 && 'From', cseqN > 1 && 'CSeq', callIdN > 1 && 'Call-ID'].filter(Boolean);
     errors.push(new SipParseError('duplicate-header', `${dup.join(', ')} appear more than once; each allows a single value (RFC 3261 §7.3.1, §20; RFC 4475 §3.3.8)`, pos));
     if (!collect) return detail;
   }
-  if (cseqIdx >= 0) {
-    const cs = parseCSeq(fields[cseqIdx].value);
-    if (!cs) {
-      errors.push(new SipParseError('bad-cseq', `CSeq "${fields[cseqIdx].value}" is not 1*DIGIT LWS Method with a number up to 2**32-1 (RFC 3261 §8.1.1.5, §20.16; RFC 4475 §3.1.2.4)`, pos));
+  if (cseqValue !== undefined) {
+    if (!cseq) {
+      errors.push(new SipParseError('bad-cseq', `CSeq "${cseqValue}" is not 1*DIGIT LWS Method with a number up to 2**32-1 (RFC 3261 §8.1.1.5, §20.16; RFC 4475 §3.1.2.4)`, pos));
       if (!collect) return detail;
-    } else if (isRequest && startOk && cs.method !== method) {
-      errors.push(new SipParseError('cseq-method-mismatch', `CSeq method ${cs.method} differs from the request method ${method}: "The method MUST match that of the request" (RFC 3261 §8.1.1.5; RFC 4475 §3.1.2.17)`, pos));
+    } else if (isRequest && startOk && cseq.method !== method) {
+      errors.push(new SipParseError('cseq-method-mismatch', `CSeq method ${cseq.method} differs from the request method ${method}: "The method MUST match that of the request" (RFC 3261 §8.1.1.5; RFC 4475 §3.1.2.17)`, pos));
       if (!collect) return detail;
     }
   }
@@ -451,13 +616,12 @@ function run(buf: Buffer, stream: boolean, collect: boolean): ParseDetail {
   }
 
   // ---- valid but suspicious -----------------------------------------------------------------
-  if (viaIdx >= 0) {
-    const branch = findParam(fields[viaIdx].value, 'branch');
-    if (branch === undefined || branch === null || branch === '') {
+  if (viaN > 0) {
+    if (branchState === BranchState.None) {
       problems.push({ code: 'no-branch', text: 'the top Via has no branch parameter (RFC 2543 style; RFC 3261 §8.1.1.7 requires one)' });
-    } else if (branch === BRANCH_COOKIE) {
+    } else if (branchState === BranchState.CookieOnly) {
       problems.push({ code: 'branch-cookie-only', text: 'the top Via branch is only the magic cookie "z9hG4bK": no transaction identifier (RFC 4475 §3.2.1)' });
-    } else if (!branch.startsWith(BRANCH_COOKIE)) {
+    } else if (branchState === BranchState.NoCookie) {
       problems.push({ code: 'branch-without-cookie', text: `the top Via branch "${branch}" does not start with the magic cookie "z9hG4bK" (RFC 3261 §8.1.1.7): RFC 2543 transaction matching applies` });
     }
   }
@@ -466,7 +630,7 @@ function run(buf: Buffer, stream: boolean, collect: boolean): ParseDetail {
   }
 
   if (!startOk) return detail;
-  const body = buf.subarray(bodyStart, bodyStart + bodyLength);
+  const body = bodyLength === 0 ? NO_BODY : buf.subarray(bodyStart, bodyStart + bodyLength);
   detail.message = isRequest
     ? { kind: 'request', method, uri, version, headers, body }
     : { kind: 'response', status, reason, version, headers, body };

@@ -1,4 +1,4 @@
-import { parseUri } from './uri.js';
+import { isValidUri } from './uri.js';
 
 /**
  * Checks the Request-URI of a Request-Line (RFC 3261 §7.1, §25.1):
@@ -29,7 +29,7 @@ export function requestUriDefect(uri: string): string | null {
   }
   const scheme = uri.slice(0, colon).toLowerCase();
   if (scheme === 'sip' || scheme === 'sips' || scheme === 'tel') {
-    return parseUri(uri) ? null : `"${uri}" is not a well-formed ${scheme}: URI (RFC 3261 §19.1, §25.1)`;
+    return isValidUri(uri) ? null : `"${uri}" is not a well-formed ${scheme}: URI (RFC 3261 §19.1, §25.1)`;
   }
   if (colon === uri.length - 1) return `"${uri}" has nothing after the scheme (RFC 3261 §25.1 absoluteURI)`;
   for (let i = colon + 1; i < uri.length; i++) {

@@ -55,37 +55,36 @@ function isHex(c: number): boolean {
 }
 
 /** Parses `;a=b;c` up to `end` into `params`; false on an empty name or a bad char. */
-function parseUriParams(text: string, start: number, end: number, params: Params): boolean {
+function parseUriParams(text: string, start: number, end: number, params: Params | null): boolean {
   let i = start;
   while (i < end) {
     // text[i] === ';'
     let j = text.indexOf(';', i + 1);
     if (j < 0 || j > end) j = end;
-    const eq = text.indexOf('=', i + 1);
-    const nameEnd = eq >= 0 && eq < j ? eq : j;
+    let nameEnd = i + 1;
+    while (nameEnd < j && text.charCodeAt(nameEnd) !== 0x3d) nameEnd++;
     if (nameEnd === i + 1) return false;
     if (!charsOk(text, i + 1, nameEnd, PARAM_CHARS)) return false;
-    const name = unescapeText(text.slice(i + 1, nameEnd)).toLowerCase();
-    let value: string | null = null;
-    if (nameEnd < j) {
-      if (!charsOk(text, nameEnd + 1, j, PARAM_CHARS)) return false;
-      value = unescapeText(text.slice(nameEnd + 1, j));
+    if (nameEnd < j && !charsOk(text, nameEnd + 1, j, PARAM_CHARS)) return false;
+    if (params !== null) {
+      const name = unescapeText(text.slice(i + 1, nameEnd)).toLowerCase();
+      params.set(name, nameEnd < j ? unescapeText(text.slice(nameEnd + 1, j)) : null);
     }
-    params.set(name, value);
     i = j;
   }
   return true;
 }
 
-function parseUriHeaders(text: string, start: number, end: number, out: Array<[string, string]>): boolean {
+function parseUriHeaders(text: string, start: number, end: number, out: Array<[string, string]> | null): boolean {
   let i = start; // after '?'
   while (i <= end) {
     let j = text.indexOf('&', i);
     if (j < 0 || j > end) j = end;
-    const eq = text.indexOf('=', i);
-    if (eq < 0 || eq >= j || eq === i) return false;
+    let eq = i;
+    while (eq < j && text.charCodeAt(eq) !== 0x3d) eq++;
+    if (eq >= j || eq === i) return false;
     if (!charsOk(text, i, eq, HNV_CHARS) || !charsOk(text, eq + 1, j, HNV_CHARS)) return false;
-    out.push([unescapeText(text.slice(i, eq)), unescapeText(text.slice(eq + 1, j))]);
+    if (out !== null) out.push([unescapeText(text.slice(i, eq)), unescapeText(text.slice(eq + 1, j))]);
     i = j + 1;
     if (j === end) break;
   }
@@ -93,7 +92,7 @@ function parseUriHeaders(text: string, start: number, end: number, out: Array<[s
 }
 
 /** tel URI (RFC 3966 §3), read loosely: `tel:` number chars, then `;params`. */
-function parseTel(text: string, start: number): SipUri | null {
+function parseTel(text: string, start: number, build: boolean): SipUri | null {
   let end = text.indexOf(';', start);
   if (end < 0) end = text.length;
   if (end === start) return null;
@@ -102,9 +101,9 @@ function parseTel(text: string, start: number): SipUri | null {
     const ok = isHex(c) || c === 0x2b || c === 0x2d || c === 0x2e || c === 0x28 || c === 0x29 || c === 0x2a || c === 0x23;
     if (!ok) return null;
   }
-  const params: Params = new Map();
+  const params: Params | null = build ? new Map() : null;
   if (!parseUriParams(text, end, text.length, params)) return null;
-  return { scheme: 'tel', user: text.slice(start, end), host: '', params, headers: [] };
+  return build ? { scheme: 'tel', user: text.slice(start, end), host: '', params: params ?? new Map(), headers: [] } : VALID;
 }
 
 /**
@@ -113,12 +112,24 @@ function parseTel(text: string, start: number): SipUri | null {
  * §4.2). Never throws; linear.
  */
 export function parseUri(text: string): SipUri | null {
+  return readUri(text, true);
+}
+
+/** True when `text` is a well-formed sip:, sips: or tel: URI (`parseUri` without building it). */
+export function isValidUri(text: string): boolean {
+  return readUri(text, false) !== null;
+}
+
+/** What `readUri` returns for a valid URI when asked not to build it. */
+const VALID: SipUri = { scheme: 'sip', host: '', params: new Map(), headers: [] };
+
+function readUri(text: string, build: boolean): SipUri | null {
   const colon = text.indexOf(':');
   if (colon < 3 || colon > 4) return null;
   const scheme = SCHEMES[text.slice(0, colon).toLowerCase()];
   if (!scheme) return null;
   const start = colon + 1;
-  if (scheme === 'tel') return parseTel(text, start);
+  if (scheme === 'tel') return parseTel(text, start, build);
 
   // '@' cannot occur unescaped anywhere after the userinfo (§25.1), so the first one ends it.
   const at = text.indexOf('@', start);
@@ -131,10 +142,10 @@ export function parseUri(text: string): SipUri | null {
     const userEnd = pw >= 0 ? pw : at;
     if (userEnd === start) return null;
     if (!charsOk(text, start, userEnd, USER_CHARS)) return null;
-    user = unescapeText(text.slice(start, userEnd));
+    if (build) user = unescapeText(text.slice(start, userEnd));
     if (pw >= 0) {
       if (!charsOk(text, pw + 1, at, PASSWORD_CHARS)) return null;
-      password = unescapeText(text.slice(pw + 1, at));
+      if (build) password = unescapeText(text.slice(pw + 1, at));
     }
     hostStart = at + 1;
   }
@@ -163,8 +174,8 @@ export function parseUri(text: string): SipUri | null {
     port = Number(text.slice(ps, i));
     if (port > 65535) return null;
   }
-  const params: Params = new Map();
-  const headers: Array<[string, string]> = [];
+  const params: Params | null = build ? new Map() : null;
+  const headers: Array<[string, string]> | null = build ? [] : null;
   if (i < text.length) {
     const c = text.charCodeAt(i);
     if (c !== 0x3b && c !== 0x3f) return null;
@@ -173,6 +184,7 @@ export function parseUri(text: string): SipUri | null {
     if (!parseUriParams(text, i, q, params)) return null;
     if (q < text.length && !parseUriHeaders(text, q + 1, text.length, headers)) return null;
   }
+  if (params === null || headers === null) return VALID;
   const uri: SipUri = { scheme, host, hostType, params, headers };
   if (user !== undefined) uri.user = user;
   if (password !== undefined) uri.password = password;

@@ -1,0 +1,157 @@
+// Kamailio (registrar + proxy with digest auth) as a loopback peer.
+//
+//   const proxy = await startKamailio();
+//   ... REGISTER sip:127.0.0.1:<proxy.port> as alice/secret ...
+//   await proxy.stop();
+//
+// test/kamailio/kamailio.cfg has no listen lines: each run gets a free port
+// (-l udp:… -l tcp:…), a temp run dir (-Y) holding a copy of test/kamailio/db
+// (db_text may rewrite it) and its control socket. Kamailio runs in the
+// foreground (-DD -E) as our child, logging to stderr; the PID we hold is its
+// main process, and stopping signals that PID's process group (its workers).
+// Ready means: it answered an OPTIONS with 200.
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, releasePort } from './ports.js';
+import type { ExitStatus } from './process.js';
+import { forgetTempDir, registerTempDir, spawnManaged } from './process.js';
+import { findCommand } from './require-peer.js';
+import { sendUdp, sipRequest, statusOf } from './udp.js';
+
+export interface KamailioOptions {
+  /** SIP port (UDP and TCP); default: a free one. */
+  port?: number;
+  /** Also listen on [::1] (same port). */
+  ipv6?: boolean;
+  /** Kamailio's debug level (default 2; 3 = debug). */
+  debug?: number;
+  /** How long to wait for the first 200 to OPTIONS (default 15 s). */
+  startTimeoutMs?: number;
+}
+
+export interface KamailioUser {
+  username: string;
+  password: string;
+  domain: string;
+}
+
+/** The subscribers in test/kamailio/db/subscriber. */
+export const KAMAILIO_USERS: readonly KamailioUser[] = [
+  { username: 'alice', password: 'secret', domain: '127.0.0.1' },
+  { username: 'bob', password: 'secret', domain: '127.0.0.1' },
+  { username: 'carol', password: 'wonderland', domain: '127.0.0.1' },
+];
+
+export interface KamailioPeer {
+  readonly host: string;
+  readonly port: number;
+  /** '127.0.0.1:port'. */
+  readonly hostPort: string;
+  /** Listening on [::1]:port too. */
+  readonly ipv6: boolean;
+  /** The main process (the one that is stopped). */
+  readonly pid: number;
+  readonly users: readonly KamailioUser[];
+  /** Resolves when Kamailio's main process exits. */
+  readonly exited: Promise<ExitStatus>;
+  /** Everything Kamailio logged so far (stderr + stdout). */
+  log(): string;
+  /** SIGTERM, SIGKILL after a grace period; resolves once all its processes are gone. */
+  stop(): Promise<void>;
+}
+
+/** test/kamailio, resolved from this file. */
+export const KAMAILIO_DIR = fileURLToPath(new URL('../../kamailio/', import.meta.url));
+
+const BIND_ERROR = /cannot bind|address already in use|bind\(.*\) on|init_sock.*failed/i;
+
+export async function startKamailio(opts: KamailioOptions = {}): Promise<KamailioPeer> {
+  const attempts = opts.port === undefined ? 3 : 1;
+  let lastError: unknown;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      lastError = err;
+      if (!(err instanceof Error && BIND_ERROR.test(err.message))) throw err;
+    }
+  }
+  throw lastError;
+}
+
+async function startOnce(opts: KamailioOptions): Promise<KamailioPeer> {
+  const kamailio = findCommand('kamailio');
+  if (!kamailio) throw new Error('kamailio is not installed (Debian package kamailio)');
+  const ipv6 = opts.ipv6 ?? false;
+  const host = '127.0.0.1';
+  const port = opts.port ?? (await freePort({ hosts: ipv6 ? ['127.0.0.1', '::1'] : ['127.0.0.1'] }));
+  const ownPorts = opts.port === undefined ? [port] : [];
+
+  const runDir = await mkdtemp(path.join(os.tmpdir(), 'sipcall-kamailio-'));
+  registerTempDir(runDir);
+  await cp(path.join(KAMAILIO_DIR, 'db'), path.join(runDir, 'db'), { recursive: true });
+
+  const listen = [`udp:127.0.0.1:${port}`, `tcp:127.0.0.1:${port}`];
+  if (ipv6) listen.push(`udp:[::1]:${port}`, `tcp:[::1]:${port}`);
+  const argv = [
+    '-f', path.join(KAMAILIO_DIR, 'kamailio.cfg'),
+    '-DD', '-E',
+    '-m', '64', '-M', '8',
+    '-Y', runDir,
+    ...listen.flatMap((l) => ['-l', l]),
+    '-A', `DBURL="text://${path.join(runDir, 'db')}"`,
+    '-A', `CTLSOCK="unix:${path.join(runDir, 'kamailio_ctl')}"`,
+    '--debug=' + String(opts.debug ?? 2),
+  ];
+
+  const proc = spawnManaged(kamailio, argv, { label: 'kamailio', parentDeathSignal: 'TERM', captureStdout: true });
+  const describe = `kamailio ${argv.join(' ')}`;
+
+  const cleanup = async (): Promise<void> => {
+    await rm(runDir, { recursive: true, force: true });
+    forgetTempDir(runDir);
+    releasePort(...ownPorts);
+  };
+
+  // Ready when it answers OPTIONS (sent every 200 ms from one socket).
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
+  let ready = false;
+  while (!ready && proc.running() && Date.now() < deadline) {
+    const { responses } = await sendUdp({
+      host,
+      port,
+      message: (local) => sipRequest({ method: 'OPTIONS', uri: `sip:${host}:${port}`, local }),
+      timeoutMs: 500,
+      resendMs: 200,
+    });
+    ready = responses.some((r) => statusOf(r) === 200);
+  }
+  if (!ready) {
+    const running = proc.running();
+    await proc.stop(2000);
+    await cleanup();
+    const why = running ? 'did not answer OPTIONS in time' : 'exited before answering OPTIONS';
+    throw new Error(`${describe}\n${why} on ${host}:${port}\n${proc.output()}`.trimEnd());
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    host,
+    port,
+    hostPort: `${host}:${port}`,
+    ipv6,
+    pid: proc.pid,
+    users: KAMAILIO_USERS,
+    exited: proc.exited,
+    log: () => proc.output(),
+    stop() {
+      stopping ??= (async () => {
+        await proc.stop(5000);
+        await cleanup();
+      })();
+      return stopping;
+    },
+  };
+}
