@@ -17,7 +17,9 @@ export function presenterFor(flags: ParsedCommand['flags'], io: CliIo, peerLabel
     timers: flags.timers === true,
     quiet: flags.quiet === true,
     ladder: flags.ladder === true,
-    spinner: !json && flags.quiet !== true && io.stderr.isTTY === true,
+    // A terminal that reports no width (e.g. under `script` with 0 columns) makes ora redraw
+    // without end: no spinner there.
+    spinner: !json && flags.quiet !== true && io.stderr.isTTY === true && ((io.stderr as { columns?: number }).columns ?? 80) > 0,
     stdout: io.stdout,
     stderr: io.stderr,
     peerLabel,
