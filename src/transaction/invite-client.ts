@@ -86,7 +86,7 @@ function calling(b: B, input: ClientInput, config: TimerConfig): void {
     // the client transaction SHOULD NOT retransmit the request any longer. Furthermore, the
     // provisional response MUST be passed to the TU."
     // Timer B only acts in Calling (Figure 5): after a 1xx nothing here bounds the wait.
-    b.stop('A', 'provisional response').stop('B', 'provisional response (Timer B only acts in Calling)');
+    b.stop('A', 'provisional response').stop('B', 'provisional response: Timer B only acts in Calling');
     b.goto('Proceeding').passUp();
     return;
   }
