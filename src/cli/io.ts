@@ -12,6 +12,13 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  // `sipcall … | head`: once the reader is gone, writes fail with EPIPE. That is not an error of
+  // the run: the rest of the output is dropped and the run ends as it would have.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -301,11 +301,21 @@ export class ClientTransaction {
   private fire(timer: TimerName, armed: ArmedTimer): void {
     if (this.timers[timer] !== armed) return; // cleared or replaced meanwhile
     delete this.timers[timer];
-    this.emit({ type: 'timer.fired', timer, branch: this.branch, method: this.method });
-    this.input({ type: 'timer', timer }, { firedDue: armed.due });
+    // Everything one firing causes (the re-send, the timer re-armed) happens at one instant:
+    // the events carry the same `t`, so readers can show them as one line.
+    this.stepTime = this.ctx.clock.now();
+    try {
+      this.emit({ type: 'timer.fired', timer, branch: this.branch, method: this.method });
+      this.input({ type: 'timer', timer }, { firedDue: armed.due });
+    } finally {
+      this.stepTime = undefined;
+    }
   }
 
+  /** The clock time of the firing being processed, if any (see `fire`). */
+  private stepTime: number | undefined;
+
   private emit(e: EventInput): void {
-    this.ctx.emit({ ...e, t: this.ctx.clock.now() } as SipEvent);
+    this.ctx.emit({ ...e, t: this.stepTime ?? this.ctx.clock.now() } as SipEvent);
   }
 }

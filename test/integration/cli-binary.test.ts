@@ -145,3 +145,16 @@ describe.skipIf(requirePeers('sipp').skip)('node bin/sipcall.js against SIPp', (
     expect(sippSequence(parseSippLog(await uas.messageLog()))).toEqual(['→ INVITE', '← 100 INVITE', '→ CANCEL', '← 200 CANCEL', '← 487 INVITE', '→ ACK']);
   });
 });
+
+describe('sipcall piped into a reader that goes away', () => {
+  it('ends with its own exit code and no stack trace when stdout closes early (EPIPE)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync('bash', ['-c', 'node bin/sipcall.js demo timeout --no-color | head -n 2 >/dev/null; echo "exit=${PIPESTATUS[0]}"'], {
+      cwd: new URL('../..', import.meta.url),
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.stdout).toContain('exit=3');
+    expect(r.stderr).not.toMatch(/EPIPE|at .*\(/);
+  });
+});
