@@ -4,6 +4,9 @@ import { parseHeaderOption, checkHeader } from '../engine/header-values.js';
 import type { AnswerPlan, RequestOptions, TransportPlan, UacPlan } from '../engine/plan.js';
 import { defaultPort, parseTarget, type Target } from '../engine/target.js';
 import type { ParsedCommand } from './program.js';
+import { chooseTransport, withWsUrl } from './transport-options.js';
+import { checkFamily, familyFrom, routeFlags } from './route-options.js';
+import { dnsServerFrom } from './dns-options.js';
 import { parseExpect, parseInteger, parseLocal, parseMethod, parsePositiveMs, parseSeconds, parseTransport } from './parse-values.js';
 
 export const DEFAULT_USER_AGENT = 'sipcall/0.1';
@@ -22,27 +25,8 @@ export function timersFrom(flags: ParsedCommand['flags']): { t1: number; t2: num
 }
 
 function transportPlan(flags: ParsedCommand['flags'], target: Target): TransportPlan {
-  let transport: 'udp' | 'tcp' = 'udp';
-  let forced = false;
-  if (target.transport) {
-    if (target.transport !== 'udp' && target.transport !== 'tcp') {
-      throw new UsageError(`;transport=${target.transport} is not supported yet`, 'use ;transport=udp or ;transport=tcp');
-    }
-    transport = target.transport;
-    forced = true;
-  }
-  if (flags.transport !== undefined) {
-    const t = parseTransport(flags.transport);
-    if (target.transport && target.transport !== t) {
-      throw new UsageError(`--transport ${t} contradicts ;transport=${target.transport} in the target`, 'give one of them, or make them agree');
-    }
-    transport = t;
-    forced = true;
-  }
-  if (target.scheme === 'sips') {
-    throw new UsageError('sips: targets need TLS, which is not supported yet', 'use a sip: URI with --transport tcp or udp');
-  }
-  return { transport, transportForced: forced, local: flags.local !== undefined ? parseLocal(flags.local) : undefined, ...timersFrom(flags), keepTrying: flags.keepTrying === true };
+  const { transport, forced, tls, wsUrl } = chooseTransport(flags, target);
+  return { transport, transportForced: forced, local: flags.local !== undefined ? parseLocal(flags.local) : undefined, ...timersFrom(flags), keepTrying: flags.keepTrying === true, ...(tls ? { tls } : {}), ...(wsUrl ? { wsUrl } : {}) };
 }
 
 function requestOptions(flags: ParsedCommand['flags']): RequestOptions {
@@ -64,10 +48,16 @@ export function buildUacPlan(cmd: ParsedCommand, readStdin: () => Buffer): UacPl
   const target = parseTarget(targetText ?? '', cmd.name === 'register' ? 'address-of-record' : 'target');
   let destTarget = target;
   if (cmd.name === 'register' && str(f.registrar)) destTarget = parseTarget(str(f.registrar)!, '--registrar');
-  const net = transportPlan(f, destTarget);
+  const routing = routeFlags(f);
+  const net = transportPlan(f, routing.first?.transport ? routing.first : destTarget);
+  const family = familyFrom(f);
+  if (family !== undefined) net.family = checkFamily(family, routing.first ?? destTarget);
+  const dnsServer = dnsServerFrom(f);
+  if (dnsServer !== undefined) net.dnsServer = dnsServer;
   const base = {
     target,
-    destination: { host: destTarget.address, port: destTarget.port ?? defaultPort(net.transport) },
+    destination: withWsUrl(net, { host: destTarget.address, port: destTarget.port ?? defaultPort(net.transport), portExplicit: destTarget.port !== undefined, scheme: destTarget.scheme }),
+    ...(routing.plan ? { route: routing.plan } : {}),
     net,
     request: requestOptions(f),
     expect: f.expect !== undefined ? parseExpect(f.expect) : undefined,

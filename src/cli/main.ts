@@ -4,6 +4,7 @@ import type { Outcome, SipEvent } from '../events/types.js';
 import { UsageError } from '../engine/errors.js';
 import { runDemoCall, runDemoTimeout } from '../engine/demo.js';
 import type { RunOutcome } from '../engine/outcome.js';
+import { nextHop } from '../engine/next-hop.js';
 import { runUac } from '../engine/run-uac.js';
 import { analyzeRun } from '../engine/verdict/index.js';
 import type { EngineEnv } from '../engine/session.js';
@@ -15,6 +16,7 @@ import { decideExit } from './exit-for.js';
 import { EXIT } from './exit-codes.js';
 import { runExplain } from './explain-command.js';
 import { runDiagnoseCommand } from './diagnose-command.js';
+import { runResolveCommand } from './resolve-command.js';
 import { processIo, type CliIo } from './io.js';
 import { hangupKeys } from './keys.js';
 import { presenterFor } from './output.js';
@@ -91,6 +93,8 @@ async function execute(cmd: ParsedCommand, io: CliIo): Promise<number> {
       return runDemo(cmd, io);
     case 'diagnose':
       return runDiagnoseCommand(cmd, io);
+    case 'resolve':
+      return runResolveCommand(cmd, io);
     default:
       return runUacCommand(cmd, io);
   }
@@ -159,7 +163,8 @@ async function runUacCommand(cmd: ParsedCommand, io: CliIo): Promise<number> {
   const stdinBody = cmd.name === 'request' && cmd.flags.body === '-' ? await readAll(io.stdin) : undefined;
   const plan = buildUacPlan(cmd, () => stdinBody ?? Buffer.alloc(0));
   applyCredentials(plan, cmd.flags, io);
-  const label = `${plan.destination.host.includes(':') ? `[${plan.destination.host}]` : plan.destination.host}:${plan.destination.port}`;
+  const hop = nextHop(plan); // the first route (--proxy, --route) or the target
+  const label = `${hop.host.includes(':') ? `[${hop.host}]` : hop.host}:${hop.port}`;
   return withPresenter(cmd, io, label, plan.expect, (env, controls) => runUac(plan, env, controls));
 }
 

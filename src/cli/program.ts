@@ -1,4 +1,6 @@
 import { Command, Option } from 'commander';
+import { addRouteOptions } from './route-options.js';
+import { addDnsOptions } from './dns-options.js';
 
 /** Options every SIP-sending command takes. */
 export interface CommonFlags {
@@ -24,9 +26,14 @@ export interface CommonFlags {
   password?: string;
   passwordFile?: string;
   ha1?: string;
+  ipv4?: boolean;
+  ipv6?: boolean;
+  proxy?: string;
+  route?: string[];
+  dnsServer?: string;
 }
 
-export type CommandName = 'invite' | 'options' | 'register' | 'bye' | 'request' | 'answer' | 'demo' | 'explain' | 'diagnose';
+export type CommandName = 'invite' | 'options' | 'register' | 'bye' | 'request' | 'answer' | 'demo' | 'explain' | 'diagnose' | 'resolve';
 
 /** What commander found: the command, its positional arguments and its flags. */
 export interface ParsedCommand {
@@ -55,15 +62,28 @@ function addSipOptions(cmd: Command): Command {
     .option('--from <uri>', 'our address-of-record for From (default sip:sipcall@<local address>)')
     .option('-H, --header <header>', "extra header 'Name: value' (repeatable)", collect, [])
     .option('--user-agent <text>', 'User-Agent header value')
-    .option('-t, --transport <name>', 'udp or tcp (default: from the target, else udp)')
+    .option('-t, --transport <name>', 'udp, tcp, tls, ws or wss (default: from the target, tls for sips:, else udp)')
     .option('--local <addr[:port]>', 'local address and/or port to send from')
     .option('--t1 <ms>', 'RFC 3261 T1, round-trip estimate (default 500)')
     .option('--t2 <ms>', 'RFC 3261 T2, maximum retransmit interval (default 4000)')
     .option('--t4 <ms>', 'RFC 3261 T4, maximum time a message stays in the network (default 5000)')
     .option('--expect <status>', 'final statuses that count as success, e.g. 200, 4xx, 486,603 (exit 5 otherwise)')
     .option('--keep-trying', 'on ICMP unreachable over UDP, keep retransmitting until Timer B/F instead of stopping at once');
+  addRouteOptions(cmd);
+  addTlsOptions(cmd);
+  addDnsOptions(cmd);
   addCredentialOptions(cmd);
   return addOutputOptions(cmd);
+}
+
+/** TLS (RFC 3261 §26.2) and WebSocket (RFC 7118) settings: src/cli/transport-options.ts reads them. */
+function addTlsOptions(cmd: Command): Command {
+  return cmd
+    .option('--ca <file>', 'TLS/WSS: also trust the CA certificates in this PEM file (besides the system CAs)')
+    .option('--cert <file>', 'TLS/WSS: our client certificate (PEM), for servers that ask for one')
+    .option('--key <file>', 'TLS/WSS: the private key (PEM) of --cert')
+    .option('--insecure', 'TLS/WSS: do not verify the server certificate (a lab only; warns on every run)')
+    .option('--ws-url <url>', 'SIP over WebSocket (RFC 7118) to this ws:// or wss:// URL; implies --transport ws or wss');
 }
 
 /** Digest credentials for 401/407 challenges (docs/auth.md): never echoed in any output. */
@@ -171,6 +191,18 @@ Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
       .argument('<target>', 'bob@host, host:port, sip: URI')
       .option('--invite', 'also send an INVITE and CANCEL it after the first provisional response'),
   ).action(action('diagnose'));
+
+  addOutputOptions(
+    addDnsOptions(
+      program
+        .command('resolve')
+        .description('how sipcall locates the server (RFC 3263: NAPTR, SRV, A/AAAA): the tree of records, with TTLs, and the order it would try')
+        .argument('<target>', 'host, bob@host, host:port, sip:/sips: URI with ;transport=')
+        .option('-t, --transport <name>', 'only this transport (as ;transport= would)')
+        .option('-4, --ipv4', 'A records only')
+        .option('-6, --ipv6', 'AAAA records only'),
+    ),
+  ).action(action('resolve'));
 
   addOutputOptions(
     program

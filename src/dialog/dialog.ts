@@ -1,6 +1,7 @@
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { buildRequest } from '../sip/build-request.js';
 import { headerParam, uriOfNameAddr } from './name-addr-uri.js';
+import { routeRequest } from './route-set.js';
 
 /**
  * The UAC side of a dialog (RFC 3261 §12.1.2), created from a 2xx to our INVITE.
@@ -64,23 +65,9 @@ export function nextHop(dialog: Dialog): string {
   return dialog.routeSet.length > 0 ? uriOfNameAddr(dialog.routeSet[0]) : dialog.remoteTarget;
 }
 
-function isLooseRoute(route: string): boolean {
-  return /;\s*lr(?:[;=>\s]|$)/i.test(uriOfNameAddr(route) + '>');
-}
-
-/** Request-URI and Route headers per §12.2.1.1 (loose and strict routing). */
+/** Request-URI and Route headers per §12.2.1.1 (loose and strict routing): see route-set.ts. */
 function routing(dialog: Dialog): { uri: string; routes: string[] } {
-  if (dialog.routeSet.length === 0) return { uri: dialog.remoteTarget, routes: [] };
-  if (isLooseRoute(dialog.routeSet[0])) return { uri: dialog.remoteTarget, routes: dialog.routeSet };
-  // "If the route set is not empty, and its first URI does not contain the lr parameter, the
-  // UAC MUST place the first URI from the route set into the Request-URI, stripping any
-  // parameters that are not allowed in a Request-URI. The UAC MUST add a Route header field
-  // containing the remainder of the route set values in order, including all parameters. The
-  // UAC MUST then place the remote target URI into the Route header field as the last value."
-  return {
-    uri: uriOfNameAddr(dialog.routeSet[0]),
-    routes: [...dialog.routeSet.slice(1), `<${dialog.remoteTarget}>`],
-  };
+  return routeRequest(dialog.remoteTarget, dialog.routeSet);
 }
 
 /**

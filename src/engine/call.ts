@@ -82,7 +82,7 @@ class Call {
       : undefined;
     this.invite = retry ?? buildRequest({
       method: 'INVITE',
-      uri: plan.target.uri,
+      ...ctx.route(plan.target.uri),
       via: via.value,
       from: ctx.from,
       to: ctx.to,

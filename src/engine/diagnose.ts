@@ -82,7 +82,7 @@ export async function runDiagnose(
   const t0 = env.clock.now();
   let address: string;
   try {
-    address = (await resolveHost(host)).address;
+    address = (await resolveHost(host, base.net.family)).address;
     const literal = address === host.replace(/^\[|\]$/g, '');
     add({ step: 'resolve', title: `resolve ${host}`, state: 'ok', result: literal ? `${address} (an IP address: no lookup)` : address, ms: env.clock.now() - t0 });
   } catch (err) {

@@ -16,7 +16,7 @@ export async function runOptions(ctx: UacContext, plan: OptionsPlan): Promise<Ru
   const via = ctx.via();
   const req = buildRequest({
     method: 'OPTIONS',
-    uri: plan.target.uri,
+    ...ctx.route(plan.target.uri),
     via: via.value,
     from: ctx.from,
     to: ctx.to,
@@ -51,7 +51,7 @@ export async function runGeneric(ctx: UacContext, plan: GenericRequestPlan): Pro
   const needsContact = plan.method === 'SUBSCRIBE' || plan.method === 'REFER' || plan.method === 'NOTIFY';
   const req = buildRequest({
     method: plan.method,
-    uri: plan.target.uri,
+    ...ctx.route(plan.target.uri),
     via: via.value,
     from: ctx.from,
     to: ctx.to,
@@ -78,7 +78,7 @@ export async function runBye(ctx: UacContext, plan: ByePlan): Promise<RunOutcome
   const cseq = plan.cseq || 2 ** 30 + Math.floor(Math.random() * (2 ** 30 - 1));
   const req = buildRequest({
     method: 'BYE',
-    uri: plan.target.uri,
+    ...ctx.route(plan.target.uri),
     via: via.value,
     from: `<${fromUri}>;tag=${plan.fromTag}`,
     to: `<${plan.target.uri}>;tag=${plan.toTag}`,

@@ -1,10 +1,12 @@
 import type { AuthPlan } from './auth-plan.js';
+import type { RoutePlan } from './next-hop.js';
 import type { Target } from './target.js';
+import type { TlsPlan, UacTransport } from './tls-plan.js';
 
 /** How messages travel: which transport, from where, with which timers. */
 export interface TransportPlan {
   /** Lower case as on the command line. */
-  transport: 'udp' | 'tcp';
+  transport: UacTransport;
   /** True when the user chose the transport (flag or `;transport=`), so sipcall must not switch. */
   transportForced: boolean;
   /** `--local ADDR[:PORT]`. */
@@ -18,6 +20,14 @@ export interface TransportPlan {
    * retransmitting until B/F, and the verdict counts the ICMP errors (docs/verdicts.md).
    */
   keepTrying?: boolean;
+  /** TLS and WSS: CA, client certificate, `--insecure`, SNI (src/engine/tls-plan.ts). */
+  tls?: TlsPlan;
+  /** WS and WSS: the WebSocket URL (`--ws-url`, or `ws[s]://host:port/` from the target). */
+  wsUrl?: string;
+  /** `-4` / `-6`: the address family to resolve a host name to (A or AAAA); absent: either. */
+  family?: 4 | 6;
+  /** `--dns-server HOST[:PORT]`: the DNS server for RFC 3263 lookups (docs/dns.md); absent: the system's. */
+  dnsServer?: string;
 }
 
 /** What every request carries that the user can set. */
@@ -32,13 +42,22 @@ export interface RequestOptions {
 interface PlanBase {
   target: Target;
   /** Where to send: host/address and port (target, or --registrar for REGISTER). */
-  destination: { host: string; port: number };
+  destination: {
+    host: string;
+    port: number;
+    /** The URI named the port; false: RFC 3263 (NAPTR, SRV) may choose it (docs/dns.md). Absent: true. */
+    portExplicit?: boolean;
+    /** The scheme of the URI the destination comes from (RFC 3263 §4.1: sips wants TLS). */
+    scheme?: 'sip' | 'sips';
+  };
   net: TransportPlan;
   request: RequestOptions;
   /** `--expect`: the final statuses (exact codes or classes like 4xx) the user wants. */
   expect?: string[];
   /** Digest credentials for 401/407 challenges (docs/auth.md); absent: none were given. */
   auth?: AuthPlan;
+  /** `--proxy` / `--route`: a pre-existing route set (RFC 3261 §8.1.1.1, docs/routing.md). */
+  route?: RoutePlan;
 }
 
 export interface InvitePlan extends PlanBase {

@@ -121,7 +121,7 @@ export class Registration {
     }
     const req = buildRequest({
       method: 'REGISTER',
-      uri: this.registrarUri,
+      ...this.ctx.route(this.registrarUri),
       via: this.ctx.via().value,
       from: `<${this.aor}>;tag=${this.ctx.localTag}`,
       to: `<${this.aor}>`,

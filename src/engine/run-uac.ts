@@ -9,6 +9,10 @@ import { openUacContext, type UacContext } from './uac-context.js';
 import type { RandomSource } from '../sip/ids.js';
 import type { SipEvent } from '../events/types.js';
 import { analyzeRun } from './verdict/index.js';
+import type { AttemptPin } from './attempt-pin.js';
+import { runWithFailover, type LocateDeps } from './failover.js';
+import { locatable } from './locate.js';
+import { formatEndpoint } from '../transport/endpoint.js';
 
 /**
  * Runs one UAC plan from start to end: resolve, open the transport, run the command, close
@@ -18,8 +22,11 @@ import { analyzeRun } from './verdict/index.js';
  * The outcome carries the verdict (docs/verdicts.md): the run's events are analysed at the end.
  * A request too big for UDP (RFC 3261 §18.1.1) makes the run start again over TCP, unless the
  * user forced the transport.
+ *
+ * A host name without a port (or any name, with `--dns-server`) is located per RFC 3263, and
+ * the request fails over from target to target (src/engine/failover.ts, docs/dns.md).
  */
-export async function runUac(plan: UacPlan, env: EngineEnv, controls: CallControls, random?: RandomSource): Promise<RunOutcome> {
+export async function runUac(plan: UacPlan, env: EngineEnv, controls: CallControls, random?: RandomSource, deps?: LocateDeps): Promise<RunOutcome> {
   const events: SipEvent[] = [];
   const recording: EngineEnv = {
     ...env,
@@ -28,18 +35,21 @@ export async function runUac(plan: UacPlan, env: EngineEnv, controls: CallContro
       env.sink(e);
     },
   };
-  const outcome = await runOnce(plan, recording, controls, random);
+  const hop = locatable(plan);
+  const outcome = hop
+    ? await runWithFailover(plan, hop, recording, (p, pin, e) => runOnce(p, e, controls, random, pin), random, deps)
+    : await runOnce(plan, recording, controls, random);
   outcome.verdict ??= analyzeRun(events, { plan, outcome });
   return outcome;
 }
 
-async function runOnce(plan: UacPlan, env: EngineEnv, controls: CallControls, random?: RandomSource): Promise<RunOutcome> {
+async function runOnce(plan: UacPlan, env: EngineEnv, controls: CallControls, random?: RandomSource, pin?: AttemptPin): Promise<RunOutcome> {
   let ctx;
   try {
-    ctx = await openUacContext(plan, env, random);
+    ctx = await openUacContext(plan, env, random, pin);
   } catch (err) {
     if (err instanceof TransportError) {
-      env.sink({ type: 'transport.error', t: env.clock.now(), transport: err.transport, code: err.code, message: err.message, to: `${plan.destination.host}:${plan.destination.port}` });
+      env.sink({ type: 'transport.error', t: env.clock.now(), transport: err.transport, code: err.code, message: err.message, to: pin ? formatEndpoint(pin) : `${plan.destination.host}:${plan.destination.port}` });
       return { outcome: 'transport-error', status: 503, reason: 'Service Unavailable', statusLocal: true, summary: `${plan.kind.toUpperCase()}: ${err.message} (local 503, not from the peer)` };
     }
     throw err;
@@ -60,7 +70,7 @@ async function runOnce(plan: UacPlan, env: EngineEnv, controls: CallControls, ra
     removeInterrupt();
     await ctx.session.close();
   }
-  return runOnce(overTcp, env, controls, random);
+  return runOnce(overTcp, env, controls, random, pin);
 }
 
 async function runCommand(ctx: UacContext, plan: UacPlan, controls: CallControls, interrupted: Promise<RunOutcome>): Promise<RunOutcome> {

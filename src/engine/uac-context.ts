@@ -1,13 +1,14 @@
 import { newBranch, newCallId, newTag, type RandomSource } from '../sip/ids.js';
-import { viaValue } from '../sip/build-request.js';
 import { timerConfig } from '../transaction/timer-config.js';
 import { formatEndpoint } from '../transport/endpoint.js';
-import { openTcp } from '../transport/tcp.js';
-import { openUdp } from '../transport/udp.js';
 import { openUdpListener } from '../transport/udp-listener.js';
 import { resolveHost } from '../transport/resolve.js';
 import type { Transport } from '../transport/transport.js';
+import { openTransport, transportNameOf } from './open-transport.js';
+import { contactFor, viaFor, webSocketHost } from './transport-identity.js';
+import type { AttemptPin } from './attempt-pin.js';
 import { Authenticator } from './authenticate.js';
+import { nextHop, routeOutOfDialog, type NextHop } from './next-hop.js';
 import type { UacPlan } from './plan.js';
 import { Session, type EngineEnv } from './session.js';
 
@@ -37,6 +38,10 @@ export interface UacContext {
   contactUri(user?: string): string;
   /** Answers 401/407 challenges for the whole run (RFC 3261 §22). */
   auth: Authenticator;
+  /** Where requests go first, and the pre-existing route set (`--proxy`, `--route`). */
+  hop: NextHop;
+  /** Request-URI and Route headers of an out-of-dialog request to `uri` (RFC 3261 §8.1.1.1). */
+  route(uri: string): { uri: string; routes: string[] };
 }
 
 function bracket(address: string): string {
@@ -45,18 +50,18 @@ function bracket(address: string): string {
 
 /**
  * Resolves the destination, opens the transport (one socket per run: RFC 3261 §18.1.1) and
- * prepares the ids. The caller closes `ctx.session`.
+ * prepares the ids. The caller closes `ctx.session`. With `pin` (a target RFC 3263 chose,
+ * src/engine/failover.ts) no resolution is done and the ids are the pinned ones.
  */
-export async function openUacContext(plan: UacPlan, env: EngineEnv, random?: RandomSource): Promise<UacContext> {
+export async function openUacContext(plan: UacPlan, env: EngineEnv, random?: RandomSource, pin?: AttemptPin): Promise<UacContext> {
   const timers = timerConfig({ t1: plan.net.t1, t2: plan.net.t2, t4: plan.net.t4 });
-  const { address } = await resolveHost(plan.destination.host, undefined, { transport: plan.net.transport === 'tcp' ? 'TCP' : 'UDP' });
-  const remote = { address, port: plan.destination.port };
-  const transport: Transport =
-    plan.net.transport === 'tcp'
-      ? await openTcp({ remote, local: plan.net.local })
-      : await openUdp({ remote, local: plan.net.local });
+  const hop = nextHop(plan);
+  const { address } = pin ?? await resolveHost(hop.host, plan.net.family, { transport: transportNameOf(plan.net.transport) });
+  const remote = { address, port: pin?.port ?? hop.port };
+  const transport: Transport = await openTransport(plan, remote, env);
   const session = new Session(env, transport, timers, { keepTrying: plan.net.keepTrying, transportForced: plan.net.transportForced });
-  const localHost = bracket(transport.local.address);
+  for (const text of hop.notes) session.emit({ type: 'note', level: 'info', text });
+  const localHost = webSocketHost(transport, random) ?? bracket(transport.local.address);
   const localPort = transport.local.port;
   let viaPort = localPort;
   if (transport.name === 'UDP') {
@@ -69,9 +74,8 @@ export async function openUacContext(plan: UacPlan, env: EngineEnv, random?: Ran
     }
   }
   const tagSource = random;
-  const localTag = newTag(tagSource);
+  const localTag = pin?.localTag ?? newTag(tagSource);
   const fromUri = plan.request.from ?? `sip:sipcall@${localHost}`;
-  const transportParam = transport.name === 'UDP' ? '' : `;transport=${transport.name.toLowerCase()}`;
   const auth = new Authenticator(session, plan.auth, random);
   auth.announce();
   return {
@@ -79,7 +83,7 @@ export async function openUacContext(plan: UacPlan, env: EngineEnv, random?: Ran
     session,
     plan,
     random,
-    callId: newCallId(random),
+    callId: pin?.callId ?? newCallId(random),
     localTag,
     from: `<${fromUri}>;tag=${localTag}`,
     to: `<${plan.target.uri}>`,
@@ -88,10 +92,12 @@ export async function openUacContext(plan: UacPlan, env: EngineEnv, random?: Ran
     viaPort,
     via() {
       const branch = newBranch(random);
-      return { value: viaValue(transport.name, localHost, viaPort, branch), branch };
+      return { value: viaFor(transport, localHost, viaPort, branch), branch };
     },
+    hop,
+    route: (uri) => routeOutOfDialog(hop, uri),
     contactUri(user = 'sipcall') {
-      return `sip:${user}@${localHost}:${localPort}${transportParam}`;
+      return contactFor(transport, plan.target, user, localHost, localPort);
     },
   };
 }

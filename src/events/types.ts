@@ -8,6 +8,10 @@
  */
 export const EVENT_SCHEMA_VERSION = 1;
 
+// RFC 3263 server location and failover (dns.ts): part of the union below.
+import type { DnsAnswerEvent, DnsQueryEvent, TargetFailoverEvent, TargetSelectedEvent } from './dns.js';
+export type { DnsAnswerEvent, DnsNode, DnsNodeRecord, DnsQueryEvent, DnsRecordData, FailoverReason, ResolvedTargetView, ResolveResult, TargetFailoverEvent, TargetSelectedEvent } from './dns.js';
+
 /** RFC 3261 §17.1 client transaction timers, plus Timer M of RFC 6026. */
 export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'K' | 'M';
 
@@ -224,6 +228,40 @@ export interface NoteEvent extends EventBase {
   code?: string;
 }
 
+/** The server certificate a TLS handshake showed (`tls.established`). */
+export interface TlsCertificateInfo {
+  /** `CN=sip.example.com, O=Example` */
+  subject: string;
+  issuer: string;
+  /** As OpenSSL prints dates, e.g. `Jan  1 00:00:00 2026 GMT`. */
+  validFrom: string;
+  validTo: string;
+  /** `DNS:sip.example.com, IP Address:192.0.2.1` */
+  subjectAltName?: string;
+  fingerprint256: string;
+}
+
+/** A TLS handshake finished (TLS, or WSS under the WebSocket): what it negotiated, what it saw. */
+export interface TlsEstablishedEvent extends EventBase {
+  type: 'tls.established';
+  transport: TransportName;
+  /** The server `host:port`. */
+  peer: string;
+  /** `TLSv1.3` */
+  protocol: string;
+  /** e.g. `TLS_AES_256_GCM_SHA384` */
+  cipher: string;
+  /** The name sent in SNI and checked in the certificate (none for an IP target). */
+  servername?: string;
+  /** True when the certificate chain and name were verified (false only with --insecure). */
+  verified: boolean;
+  /** Why verification would have failed (with --insecure). */
+  verifyError?: string;
+  /** From the start of the TCP connect to the end of the TLS handshake, ms. */
+  handshakeMs: number;
+  certificate?: TlsCertificateInfo;
+}
+
 /** What sipcall is waiting for now (drives the spinner). */
 export interface WaitingEvent extends EventBase {
   type: 'waiting';
@@ -245,6 +283,8 @@ export type Outcome =
 /** Why a run did not end cleanly, with evidence and next steps (see docs/verdicts.md). */
 export interface Verdict {
   id: string;
+  /** For `tls-failed`: why, e.g. `unknown-ca`, `hostname-mismatch`, `expired`, `handshake-timeout`. */
+  reason?: string;
   text: string;
   evidence: string[];
   next: string[];
@@ -281,7 +321,12 @@ export type SipEvent =
   | DialogEstablishedEvent
   | DialogTerminatedEvent
   | NoteEvent
+  | TlsEstablishedEvent
   | WaitingEvent
+  | DnsQueryEvent
+  | DnsAnswerEvent
+  | TargetSelectedEvent
+  | TargetFailoverEvent
   | ResultEvent;
 
 export type SipEventType = SipEvent['type'];

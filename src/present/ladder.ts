@@ -12,7 +12,9 @@
  */
 import type { Category, SipEvent } from '../events/types.js';
 import { describeLocalStatus, strayShort } from './describe.js';
+import { describeDnsAnswer, describeTargetSelected, failoverShort } from './dns-describe.js';
 import { TIME_WIDTH, formatSeconds, formatTime } from './format.js';
+import { describeTls } from './tls.js';
 import type { Group } from './group.js';
 import type { Style } from './style.js';
 import { TimerMemory, describeFired, describeStarted, describeStopped } from './timers.js';
@@ -105,6 +107,16 @@ export class LadderRenderer {
         return [this.marginLine(e.t, `dialog ended: ${e.reason}`)];
       case 'note':
         return [this.marginLine(e.t, e.level === 'warn' ? s.warn(`! ${e.text}`) : e.text)];
+      case 'dns.query':
+        return [];
+      case 'dns.answer':
+        return this.verbose || e.error ? [this.marginLine(e.t, e.error ? s.warn(describeDnsAnswer(e)) : describeDnsAnswer(e))] : [];
+      case 'target.selected':
+        return [this.marginLine(e.t, describeTargetSelected(e))];
+      case 'target.failover':
+        return [this.marginLine(e.t, s.warn(`! ${failoverShort(e)}`))];
+      case 'tls.established':
+        return this.verbose ? [this.marginLine(e.t, describeTls(e)[0]!)] : [];
       case 'wire':
       case 'waiting':
       case 'result':

@@ -16,7 +16,9 @@ import {
   describeStray,
   describeTransportError,
 } from './describe.js';
+import { describeDnsAnswer, describeDnsQuery, describeFailover, describeTargetSelected } from './dns-describe.js';
 import { TIME_WIDTH, formatSeconds, formatTime } from './format.js';
+import { describeTls } from './tls.js';
 import type { Group } from './group.js';
 import type { Style } from './style.js';
 import { TimerMemory, describeFired, describeStarted, describeStopped, retransmitTimerFor } from './timers.js';
@@ -129,6 +131,16 @@ export class LineRenderer {
         return [this.line(e.t, '·', `dialog ended: ${e.reason}`)];
       case 'note':
         return e.level === 'warn' ? [this.line(e.t, s.warn('!'), s.warn(e.text))] : [this.line(e.t, '·', e.text)];
+      case 'dns.query':
+        return this.verbose ? [this.line(e.t, '·', s.dim(describeDnsQuery(e)))] : [];
+      case 'dns.answer':
+        return [this.line(e.t, '·', e.error ? s.warn(describeDnsAnswer(e)) : describeDnsAnswer(e))];
+      case 'target.selected':
+        return [this.line(e.t, '·', describeTargetSelected(e))];
+      case 'target.failover':
+        return [this.line(e.t, s.warn('!'), s.warn(describeFailover(e)))];
+      case 'tls.established':
+        return this.verbose ? describeTls(e).map((l, i) => (i === 0 ? this.line(e.t, '·', l) : `${INDENT}${s.dim(l)}`)) : [];
       case 'waiting': {
         if (!this.verbose) return [];
         const limit = e.timeoutMs !== undefined ? ` (up to ${formatSeconds(e.timeoutMs)})` : '';

@@ -26,6 +26,16 @@ export type TransportErrorCode =
   | 'FRAMING'
   /** A host name could not be resolved. */
   | 'DNS'
+  /** A TLS handshake failed; the suffix says why (src/transport/tls-errors.ts). */
+  | 'TLS_UNKNOWN_CA'
+  | 'TLS_SELF_SIGNED'
+  | 'TLS_HOSTNAME_MISMATCH'
+  | 'TLS_EXPIRED'
+  | 'TLS_NOT_YET_VALID'
+  | 'TLS_HANDSHAKE_TIMEOUT'
+  | 'TLS_HANDSHAKE'
+  /** The WebSocket opening handshake failed (RFC 6455 §4.1, RFC 7118 §4.1). */
+  | 'WS_HANDSHAKE'
   /** Any other system error; `errno` holds its name. */
   | 'UNKNOWN';
 
@@ -113,6 +123,14 @@ function explain(code: TransportErrorCode, init: TransportErrorInit, detail: str
     case 'MESSAGE_TOO_LARGE':
     case 'FRAMING':
     case 'DNS':
+    case 'TLS_UNKNOWN_CA':
+    case 'TLS_SELF_SIGNED':
+    case 'TLS_HOSTNAME_MISMATCH':
+    case 'TLS_EXPIRED':
+    case 'TLS_NOT_YET_VALID':
+    case 'TLS_HANDSHAKE_TIMEOUT':
+    case 'TLS_HANDSHAKE':
+    case 'WS_HANDSHAKE':
       return detail ?? code;
     case 'UNKNOWN':
       return `${init.errno ?? 'error'} on ${peer}${detail ? `: ${detail}` : ''}`;

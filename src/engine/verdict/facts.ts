@@ -1,5 +1,8 @@
 import type {
   DialogEstablishedEvent,
+  DnsAnswerEvent,
+  TargetFailoverEvent,
+  TargetSelectedEvent,
   MessageInvalidEvent,
   NoteEvent,
   Outcome,
@@ -50,11 +53,15 @@ export interface RunFacts {
   result?: ResultEvent;
   /** Time of the last event. */
   end: number;
+  /** RFC 3263: every DNS answer, the targets tried and each failover, over the whole run. */
+  dnsAnswers: DnsAnswerEvent[];
+  targetsTried: TargetSelectedEvent[];
+  failovers: TargetFailoverEvent[];
 }
 
 /** Sorts the run's events into transactions and kinds (pure, one pass). */
 export function collectFacts(events: readonly SipEvent[]): RunFacts {
-  const facts: RunFacts = { events, txs: [], acks: [], responses: [], strays: [], invalid: [], transportErrors: [], notes: [], dialogs: [], end: 0 };
+  const facts: RunFacts = { events, txs: [], acks: [], responses: [], strays: [], invalid: [], transportErrors: [], notes: [], dialogs: [], end: 0, dnsAnswers: [], targetsTried: [], failovers: [] };
   const byKey = new Map<string, TxFacts>();
   const tx = (branch: string, method: string): TxFacts => {
     const key = `${branch} ${method}`;
@@ -67,8 +74,16 @@ export function collectFacts(events: readonly SipEvent[]): RunFacts {
     return t;
   };
   let lastTx: TxFacts | undefined;
-  for (const e of events) {
+  // After an RFC 3263 failover only the last target's attempt is analysed (docs/dns.md): the
+  // earlier ones are summed up by their target.failover events.
+  const from = events.findLastIndex((e) => e.type === 'target.selected');
+  if (from > 0) facts.events = events.slice(from);
+  for (const [i, e] of events.entries()) {
     facts.end = Math.max(facts.end, e.t);
+    if (e.type === 'dns.answer') facts.dnsAnswers.push(e);
+    else if (e.type === 'target.selected') facts.targetsTried.push(e);
+    else if (e.type === 'target.failover') facts.failovers.push(e);
+    if (i < from) continue;
     switch (e.type) {
       case 'request.sent':
         if (e.method === 'ACK') {

@@ -13,6 +13,7 @@ import type { Cause, CauseInput } from './cause.js';
 import { NOTE_CODE } from './codes.js';
 import { cleanOutcome, collectFacts, notesWith, type RunFacts } from './facts.js';
 import { fallback } from './fallback.js';
+import { withDnsEvidence } from './dns.js';
 import { icmpUnreachable } from './icmp-unreachable.js';
 import { noResponse } from './no-response.js';
 import { oversizeUdp } from './oversize-udp.js';
@@ -110,7 +111,7 @@ function inferOutcome(facts: RunFacts): Outcome | undefined {
 /** A run that switched from UDP to TCP says so in every verdict. */
 function withSwitch(v: Verdict, facts: RunFacts): Verdict {
   const sw = notesWith(facts, NOTE_CODE.oversizeSwitch)[0];
-  return sw ? { ...v, evidence: [...v.evidence, sw.text] } : v;
+  return withDnsEvidence(sw ? { ...v, evidence: [...v.evidence, sw.text] } : v, facts);
 }
 
 export { collectFacts } from './facts.js';

@@ -2,6 +2,7 @@ import type { TransportErrorEvent, Verdict } from '../../events/types.js';
 import type { Cause } from './cause.js';
 import { isIcmpError } from './facts.js';
 import { at } from './format.js';
+import { tlsFailed } from './tls-failed.js';
 
 /**
  * A transport that failed outright, before or while a request was on its way: `dns-failed`,
@@ -17,7 +18,7 @@ export const transportFailed: Cause = ({ facts }) => {
   const when = `${e.transport} to ${e.to}: ${e.code} at ${at(e.t)}${sends ? ` (after ${sends} send${sends === 1 ? '' : 's'})` : ', before anything was sent'}`;
   const evidence = [when, `in words: ${e.message}`];
   const local = 'sipcall ended the request with a local 503 (made up by sipcall, not from the peer; RFC 3261 §8.1.3.1)';
-  return describe(e, evidence, local);
+  return tlsFailed(e, evidence, sends) ?? describe(e, evidence, local);
 };
 
 function describe(e: TransportErrorEvent, evidence: string[], local: string): Verdict | undefined {
@@ -34,15 +35,8 @@ function describe(e: TransportErrorEvent, evidence: string[], local: string): Ve
       ],
     };
   }
-  if (/TLS|CERT|SSL/i.test(e.code) || e.transport === 'TLS') {
-    return {
-      id: 'tls-failed',
-      text: `the TLS handshake with ${e.to} failed`,
-      evidence,
-      next: ['check the server certificate (name, chain, expiry) and the TLS versions both sides allow', 'try TCP or UDP to see whether SIP itself answers'],
-    };
-  }
-  if (e.transport === 'TCP' || e.transport === 'WS') {
+  // TLS, WS and WSS run over TCP: a refused, reset or silent connection reads the same.
+  if (e.transport === 'TCP' || e.transport === 'TLS' || e.transport === 'WS' || e.transport === 'WSS') {
     switch (e.code) {
       case 'ECONNREFUSED':
         return {

@@ -11,3 +11,5 @@ export { findCommand, inCI, requirePeers, PEER_PACKAGES } from './require-peer.j
 export type { PeerCheck, PeerName } from './require-peer.js';
 export { headerOf, sendUdp, sipRequest, statusOf, token } from './udp.js';
 export type { SendUdpOptions, SipRequestOptions, UdpExchange } from './udp.js';
+export { startDnsmasq, dnsmasqArgs } from './dnsmasq.js';
+export type { DnsmasqOptions, DnsmasqPeer, DnsRecords, HostSpec, NaptrSpec, SrvSpec } from './dnsmasq.js';

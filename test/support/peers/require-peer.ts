@@ -11,12 +11,13 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
-export type PeerName = 'sipp' | 'kamailio';
+export type PeerName = 'sipp' | 'kamailio' | 'dnsmasq';
 
 /** The Debian package that provides each peer (what .ci/run installs). */
 export const PEER_PACKAGES: Readonly<Record<PeerName, string>> = {
   sipp: 'sip-tester',
   kamailio: 'kamailio',
+  dnsmasq: 'dnsmasq',
 };
 
 // Kamailio lives in /usr/sbin, which is not on every user's PATH.
