@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The CLI entry: runs the built CLI and sets the exit code. Nothing else lives here.
-import { run } from '../dist/cli.js';
+// Kept for `node bin/sipcall.js …`: the same CLI as bin/sipcall.cjs (the package's bin).
+import { createRequire } from 'node:module';
 
+const { run } = createRequire(import.meta.url)('../dist/cli.cjs');
 process.exitCode = await run(process.argv.slice(2));

@@ -1,5 +1,5 @@
-// Builds the CLI bundle (dist/) with esbuild: one file per entry, with code split so that the
-// heavy, rarely used modules (inquirer, ora) load only when a run needs them. Type-checking is
+// Builds the CLI (dist/cli.cjs) and the library (dist/index.js) with esbuild; the heavy, rarely
+// used modules (inquirer, ora, ws) load only when a run needs them. Type-checking is
 // done separately by `tsc --noEmit` (see `npm test`).
 //
 // Start-up (bench/startup.bench.mjs; measured with node 20, see bench/README.md):
@@ -8,11 +8,11 @@
 // - Node built-ins are loaded with require() instead of ESM `import`: each `import … from
 //   'node:x'` makes Node build an ESM facade of the whole built-in, which costs more than the
 //   require() itself;
-// - the CLI and the library entry (dist/index.js) are built separately, so that the CLI's
-//   start-up is not cut into more chunks by code it only shares with the library.
-// Together these take ~3 ms (~12 %) off loading the bundle (CPU time of `import(dist/cli.js)`).
+// - the CLI and the library entry (dist/index.js) are built separately;
+// - the CLI is CommonJS (see `cli` below).
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
+import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const builtins = new Set(builtinModules);
@@ -34,10 +34,7 @@ const builtinsViaRequire = {
 };
 
 const common = {
-  outdir: 'dist',
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   sourcemap: false,
@@ -45,6 +42,34 @@ const common = {
   minifyWhitespace: true,
   legalComments: 'none',
   logLevel: 'warning',
+};
+
+/**
+ * The CLI is one CommonJS file, `dist/cli.cjs`, started by the CommonJS `bin/sipcall.cjs`: a
+ * CommonJS entry spares Node its ESM loader at start-up (about 6 ms of ~30 ms, bench/README.md).
+ * ora, inquirer and ws stay outside the bundle and are loaded from node_modules with `import()`
+ * only when a run needs them (a spinner on a TTY, a prompt, a WebSocket); the rest of the lazy
+ * code (TLS, WebSocket transport, prompts) is inside the file but initialised only on use.
+ */
+const cli = {
+  ...common,
+  entryPoints: { cli: 'src/cli/main.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  external: ['ora', 'inquirer', 'ws'],
+  supported: { 'dynamic-import': true },
+  define: { 'import.meta.url': '__sipcallModuleUrl' },
+  banner: { js: "var __sipcallModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
+/** The library entry (`import … from 'sipcall'`): ESM, code split. */
+const library = {
+  ...common,
+  entryPoints: { index: 'src/index.ts' },
+  outdir: 'dist',
+  splitting: true,
+  format: 'esm',
   plugins: [builtinsViaRequire],
   banner: {
     // Bundled CommonJS dependencies (and the built-ins above) call require(); give them one.
@@ -53,11 +78,10 @@ const common = {
 };
 
 /** The esbuild builds (exported for bench/startup.bench.mjs, which reads their metafiles). */
-export const builds = [
-  { ...common, entryPoints: { cli: 'src/cli/main.ts' } },
-  { ...common, entryPoints: { index: 'src/index.ts' } },
-];
+export const builds = [cli, library];
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // Start clean: chunks of earlier builds would otherwise be shipped with the package.
+  rmSync('dist', { recursive: true, force: true });
   await Promise.all(builds.map((options) => build(options)));
 }

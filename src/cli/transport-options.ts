@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createSecureContext } from 'node:tls';
+import { lazyBuiltin } from '../transport/lazy-builtin.js';
 import { UsageError } from '../engine/errors.js';
 import type { Target } from '../engine/target.js';
 import type { TlsPlan, UacTransport } from '../engine/tls-plan.js';
@@ -83,7 +83,7 @@ export function tlsPlanFrom(flags: ParsedCommand['flags'], servername: string | 
   }
   if (plan.ca === undefined && plan.cert === undefined) return plan;
   try {
-    createSecureContext({ ca: plan.ca, cert: plan.cert, key: plan.key });
+    lazyBuiltin<typeof import('node:tls')>('node:tls').createSecureContext({ ca: plan.ca, cert: plan.cert, key: plan.key });
   } catch (err) {
     const what = /key/i.test((err as Error).message) ? '--key' : /ca|certificate/i.test((err as Error).message) && plan.cert === undefined ? '--ca' : '--ca/--cert/--key';
     throw new UsageError(`${what}: OpenSSL cannot use it: ${(err as Error).message}`, 'give PEM files (-----BEGIN CERTIFICATE----- / -----BEGIN PRIVATE KEY-----), and a key that matches the certificate');

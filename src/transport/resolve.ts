@@ -1,4 +1,4 @@
-import { lookup as dnsLookup } from 'node:dns/promises';
+import { lazyBuiltin } from './lazy-builtin.js';
 import { familyOf, stripBrackets } from './endpoint.js';
 import { TransportError } from './errors.js';
 import type { TransportName } from '../events/types.js';
@@ -44,7 +44,7 @@ export async function resolveHost(host: string, family?: 4 | 6, options: Resolve
     }
     return { address: name, family: literal };
   }
-  const lookup = options.lookup ?? dnsLookup;
+  const lookup = options.lookup ?? lazyBuiltin<typeof import('node:dns/promises')>('node:dns/promises').lookup;
   try {
     const found = await lookup(name, { family: family ?? 0 });
     return { address: found.address, family: found.family === 6 ? 6 : 4 };

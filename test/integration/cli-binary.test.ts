@@ -1,4 +1,4 @@
-// The built binary itself: `node bin/sipcall.js …` as a child process (no TTY), its JSON
+// The built binary itself: `node bin/sipcall.cjs …` as a child process (no TTY), its JSON
 // lines on stdout, its stderr and its exit status. Needs `npm run build` first.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,8 +13,8 @@ import { closedUdpPort, ofType, parseJsonLines, parseSippLog, resultOf, sippSequ
 usePeerCleanup();
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = fileURLToPath(new URL('../../bin/sipcall.js', import.meta.url));
-const BUILT = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/sipcall.cjs', import.meta.url));
+const BUILT = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
 
 interface Spawned {
   /** Resolves when the process has exited. */
@@ -23,7 +23,7 @@ interface Spawned {
   signal(sig: NodeJS.Signals): void;
 }
 
-/** `node bin/sipcall.js ARGS`, stdin a pipe (given text, or closed at once), killed after `limitMs`. */
+/** `node bin/sipcall.cjs ARGS`, stdin a pipe (given text, or closed at once), killed after `limitMs`. */
 function sipcall(args: string[], opts: { stdin?: string; limitMs?: number } = {}): Spawned {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined } });
   let stdout = '';
@@ -47,7 +47,7 @@ afterEach(async () => {
 });
 
 beforeAll(() => {
-  if (!existsSync(BUILT)) throw new Error('dist/cli.js is missing: run `npm run build` before the integration tests');
+  if (!existsSync(BUILT)) throw new Error('dist/cli.cjs is missing: run `npm run build` before the integration tests');
 });
 
 function lines(stdout: string): SipEvent[] {
@@ -56,7 +56,7 @@ function lines(stdout: string): SipEvent[] {
   return events;
 }
 
-describe('node bin/sipcall.js', () => {
+describe('node bin/sipcall.cjs', () => {
   it('demo --json: a whole call against its own UAS; every line JSON, the last the result with exitCode 0; exit 0', async () => {
     const r = await sipcall(['demo', '--json']).exited;
     expect(r.stderr).toBe('');
@@ -101,7 +101,7 @@ describe('node bin/sipcall.js', () => {
   });
 });
 
-describe.skipIf(requirePeers('sipp').skip)('node bin/sipcall.js against SIPp', () => {
+describe.skipIf(requirePeers('sipp').skip)('node bin/sipcall.cjs against SIPp', () => {
   it('invite --transport tcp against SIPp over TCP (uas-full.xml): exit 0, SIPp saw the whole call over TCP', async () => {
     const uas = await startSipp({ scenario: 'uas-full.xml', transport: 't1' });
     peers.push(uas);
@@ -149,7 +149,7 @@ describe.skipIf(requirePeers('sipp').skip)('node bin/sipcall.js against SIPp', (
 describe('sipcall piped into a reader that goes away', () => {
   it('ends with its own exit code and no stack trace when stdout closes early (EPIPE)', async () => {
     const { spawnSync } = await import('node:child_process');
-    const r = spawnSync('bash', ['-c', 'node bin/sipcall.js demo timeout --no-color | head -n 2 >/dev/null; echo "exit=${PIPESTATUS[0]}"'], {
+    const r = spawnSync('bash', ['-c', 'node bin/sipcall.cjs demo timeout --no-color | head -n 2 >/dev/null; echo "exit=${PIPESTATUS[0]}"'], {
       cwd: new URL('../..', import.meta.url),
       encoding: 'utf8',
       timeout: 20_000,

@@ -1,4 +1,4 @@
-import { lookup as systemLookup, Resolver } from 'node:dns/promises';
+import { lazyBuiltin } from '../lazy-builtin.js';
 import { DnsQueryError, type AddressRecord, type DnsErrorCode, type DnsLookups } from './records.js';
 
 /** How long one query waits for the server, and how often it is sent (c-ares options). */
@@ -61,6 +61,7 @@ function special(name: string, rrtype: 'NAPTR' | 'SRV' | 'A' | 'AAAA'): AddressR
  * TTLs; getaddrinfo for A/AAAA otherwise). Errors become `DnsQueryError`s with the record named.
  */
 export function nodeDnsLookups(options: NodeDnsOptions = {}): DnsLookups {
+  const { lookup: systemLookup, Resolver } = lazyBuiltin<typeof import('node:dns/promises')>('node:dns/promises');
   const resolver = new Resolver({ timeout: options.timeoutMs ?? DNS_TIMEOUT_MS, tries: options.tries ?? DNS_TRIES });
   if (options.server !== undefined) resolver.setServers([options.server]);
   const server = options.server ?? 'system';
