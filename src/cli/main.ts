@@ -20,7 +20,7 @@ import { runResolveCommand } from './resolve-command.js';
 import { processIo, type CliIo } from './io.js';
 import { hangupKeys } from './keys.js';
 import { presenterFor } from './output.js';
-import { buildProgram, type ParsedCommand } from './program.js';
+import { buildProgram, COMMAND_NAMES, type ParsedCommand } from './program.js';
 
 /** The version printed by `sipcall --version`. */
 export const VERSION = '0.1.0';
@@ -35,7 +35,7 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
     if (argv.length === 0) return await noArguments(io);
     let parsed: ParsedCommand | undefined;
     let commanderMessage = '';
-    const program = buildProgram(VERSION, { out: (s) => io.stdout.write(s), err: (s) => (commanderMessage += s) }, (p) => (parsed = p));
+    const program = buildProgram(VERSION, { out: (s) => io.stdout.write(s), err: (s) => (commanderMessage += s) }, (p) => (parsed = p), COMMAND_NAMES.includes(argv[0]) ? argv[0] : undefined);
     try {
       await program.parseAsync(argv, { from: 'user' });
     } catch (err) {

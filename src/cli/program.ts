@@ -35,6 +35,9 @@ export interface CommonFlags {
 
 export type CommandName = 'invite' | 'options' | 'register' | 'bye' | 'request' | 'answer' | 'demo' | 'explain' | 'diagnose' | 'resolve';
 
+/** Every command name, for declaring only the one being run. */
+export const COMMAND_NAMES: readonly string[] = ['invite', 'options', 'register', 'bye', 'request', 'answer', 'demo', 'explain', 'diagnose', 'resolve'];
+
 /** What commander found: the command, its positional arguments and its flags. */
 export interface ParsedCommand {
   name: CommandName;
@@ -104,7 +107,10 @@ export function buildProgram(
   version: string,
   write: { out: (s: string) => void; err: (s: string) => void },
   onCommand: (parsed: ParsedCommand) => void,
+  /** Declare only this command (start-up: each declaration costs time); all when undefined. */
+  only?: string,
 ): Command {
+  const want = (name: CommandName) => only === undefined || only === name;
   const program = new Command('sipcall')
     .description('SIP softphone and UAC probe: every request, response and RFC 3261 timer, explained.')
     .version(version, '-V, --version')
@@ -132,106 +138,126 @@ Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
       onCommand({ name, args, flags: cmd.opts() as ParsedCommand['flags'] });
     };
 
-  addSipOptions(
-    program
-      .command('invite')
-      .description('place a call: INVITE, ACK, hold, BYE; Ctrl-C sends CANCEL or BYE')
-      .argument('<target>', 'bob@host, host:port, sip:/sips: URI, [::1]:5070')
-      .option('--no-sdp', 'send the INVITE without an SDP offer')
-      .option('-d, --duration <seconds>', 'hold the call this long after the ACK (default: until Enter on a TTY, else 0)')
-      .option('--ring-timeout <seconds>', 'CANCEL when no final response this long after the first 1xx', '60'),
-  ).action(action('invite'));
-
-  addSipOptions(
-    program
-      .command('options')
-      .description('OPTIONS ping: round-trip time and what the peer says about itself')
-      .argument('<target>', 'bob@host, host:port, sip:/sips: URI'),
-  ).action(action('options'));
-
-  addSipOptions(
-    program
-      .command('register')
-      .description('REGISTER a binding (--refresh to stay registered until Ctrl-C), or --unregister, --unregister-all, --query')
-      .argument('<aor>', 'address-of-record, e.g. alice@example.com')
-      .option('--expires <seconds>', 'requested binding lifetime', '3600')
-      .option('--contact <uri>', 'Contact to bind (default: sip:USER@<local address:port>)')
-      .option('--unregister', 'remove our binding (Expires: 0)')
-      .option('--unregister-all', 'remove every binding of the AOR (Contact: *, Expires: 0)')
-      .option('--query', 'list the bindings of the AOR (no Contact)')
-      .option('--refresh', 'stay registered, refreshing before expiry, until Ctrl-C; then unregister')
-      .option('--registrar <uri>', 'send to this registrar instead of the AOR domain'),
-  ).action(action('register'));
-
-  addSipOptions(
-    program
-      .command('bye')
-      .description('tear down a known (stuck) dialog')
-      .argument('<target>', 'the remote target (Contact) of the dialog')
-      .requiredOption('--call-id <id>', 'Call-ID of the dialog')
-      .requiredOption('--from-tag <tag>', 'our tag (From tag of the dialog)')
-      .requiredOption('--to-tag <tag>', 'the remote tag (To tag of the dialog)')
-      .option('--cseq <n>', 'CSeq number for the BYE (default: random, RFC 3261 §8.1.1.5)'),
-  ).action(action('bye'));
-
-  addSipOptions(
-    program
-      .command('request')
-      .description('send any other out-of-dialog request (MESSAGE, INFO, SUBSCRIBE, …)')
-      .argument('<method>', 'the SIP method')
-      .argument('<target>', 'bob@host, host:port, sip:/sips: URI')
-      .option('--body <file>', 'message body from a file, or - for standard input')
-      .option('--content-type <type>', 'Content-Type of the body (default text/plain)'),
-  ).action(action('request'));
-
-  addSipOptions(
-    program
-      .command('diagnose')
-      .description('when "it does not work": resolve, OPTIONS over UDP and TCP, optionally INVITE+CANCEL; a table and the verdicts')
-      .argument('<target>', 'bob@host, host:port, sip: URI')
-      .option('--invite', 'also send an INVITE and CANCEL it after the first provisional response'),
-  ).action(action('diagnose'));
-
-  addOutputOptions(
-    addDnsOptions(
+  if (want('invite')) {
+    addSipOptions(
       program
-        .command('resolve')
-        .description('how sipcall locates the server (RFC 3263: NAPTR, SRV, A/AAAA): the tree of records, with TTLs, and the order it would try')
-        .argument('<target>', 'host, bob@host, host:port, sip:/sips: URI with ;transport=')
-        .option('-t, --transport <name>', 'only this transport (as ;transport= would)')
-        .option('-4, --ipv4', 'A records only')
-        .option('-6, --ipv6', 'AAAA records only'),
-    ),
-  ).action(action('resolve'));
+        .command('invite')
+        .description('place a call: INVITE, ACK, hold, BYE; Ctrl-C sends CANCEL or BYE')
+        .argument('<target>', 'bob@host, host:port, sip:/sips: URI, [::1]:5070')
+        .option('--no-sdp', 'send the INVITE without an SDP offer')
+        .option('-d, --duration <seconds>', 'hold the call this long after the ACK (default: until Enter on a TTY, else 0)')
+        .option('--ring-timeout <seconds>', 'CANCEL when no final response this long after the first 1xx', '60'),
+    ).action(action('invite'));
+  }
 
-  addOutputOptions(
-    program
-      .command('answer')
-      .description('a small auto-answering UAS: INVITE → 100, 180, 200 (or --respond)')
-      .option('-p, --port <port>', 'port to listen on (default: a free one)', '0')
-      .option('--address <addr>', 'address to listen on', '127.0.0.1')
-      .option('-t, --transport <name>', 'udp or tcp', 'udp')
-      .option('--respond <code>', 'final status for INVITE', '200')
-      .option('--ring <ms>', 'milliseconds between 180 and the final response', '500')
-      .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)')
-      .option('--t1 <ms>', 'RFC 3261 T1 for our 2xx retransmissions', '500')
-      .option('--t2 <ms>', 'RFC 3261 T2', '4000')
-      .option('--user-agent <text>', 'Server header value'),
-  ).action(action('answer'));
+  if (want('options')) {
+    addSipOptions(
+      program
+        .command('options')
+        .description('OPTIONS ping: round-trip time and what the peer says about itself')
+        .argument('<target>', 'bob@host, host:port, sip:/sips: URI'),
+    ).action(action('options'));
+  }
 
-  addOutputOptions(
-    program
-      .command('demo')
-      .description("see a whole call against sipcall's own loopback UAS; `demo timeout` shows Timer A/B")
-      .argument('[scenario]', 'call (default) or timeout'),
-  ).action(action('demo'));
+  if (want('register')) {
+    addSipOptions(
+      program
+        .command('register')
+        .description('REGISTER a binding (--refresh to stay registered until Ctrl-C), or --unregister, --unregister-all, --query')
+        .argument('<aor>', 'address-of-record, e.g. alice@example.com')
+        .option('--expires <seconds>', 'requested binding lifetime', '3600')
+        .option('--contact <uri>', 'Contact to bind (default: sip:USER@<local address:port>)')
+        .option('--unregister', 'remove our binding (Expires: 0)')
+        .option('--unregister-all', 'remove every binding of the AOR (Contact: *, Expires: 0)')
+        .option('--query', 'list the bindings of the AOR (no Contact)')
+        .option('--refresh', 'stay registered, refreshing before expiry, until Ctrl-C; then unregister')
+        .option('--registrar <uri>', 'send to this registrar instead of the AOR domain'),
+    ).action(action('register'));
+  }
 
-  addOutputOptions(
-    program
-      .command('explain')
-      .description('explain SIP messages copied from a log: IDs, category, meaning, problems')
-      .argument('[file]', 'a file, or - for standard input (default -)'),
-  ).action(action('explain'));
+  if (want('bye')) {
+    addSipOptions(
+      program
+        .command('bye')
+        .description('tear down a known (stuck) dialog')
+        .argument('<target>', 'the remote target (Contact) of the dialog')
+        .requiredOption('--call-id <id>', 'Call-ID of the dialog')
+        .requiredOption('--from-tag <tag>', 'our tag (From tag of the dialog)')
+        .requiredOption('--to-tag <tag>', 'the remote tag (To tag of the dialog)')
+        .option('--cseq <n>', 'CSeq number for the BYE (default: random, RFC 3261 §8.1.1.5)'),
+    ).action(action('bye'));
+  }
+
+  if (want('request')) {
+    addSipOptions(
+      program
+        .command('request')
+        .description('send any other out-of-dialog request (MESSAGE, INFO, SUBSCRIBE, …)')
+        .argument('<method>', 'the SIP method')
+        .argument('<target>', 'bob@host, host:port, sip:/sips: URI')
+        .option('--body <file>', 'message body from a file, or - for standard input')
+        .option('--content-type <type>', 'Content-Type of the body (default text/plain)'),
+    ).action(action('request'));
+  }
+
+  if (want('diagnose')) {
+    addSipOptions(
+      program
+        .command('diagnose')
+        .description('when "it does not work": resolve, OPTIONS over UDP and TCP, optionally INVITE+CANCEL; a table and the verdicts')
+        .argument('<target>', 'bob@host, host:port, sip: URI')
+        .option('--invite', 'also send an INVITE and CANCEL it after the first provisional response'),
+    ).action(action('diagnose'));
+  }
+
+  if (want('resolve')) {
+    addOutputOptions(
+      addDnsOptions(
+        program
+          .command('resolve')
+          .description('how sipcall locates the server (RFC 3263: NAPTR, SRV, A/AAAA): the tree of records, with TTLs, and the order it would try')
+          .argument('<target>', 'host, bob@host, host:port, sip:/sips: URI with ;transport=')
+          .option('-t, --transport <name>', 'only this transport (as ;transport= would)')
+          .option('-4, --ipv4', 'A records only')
+          .option('-6, --ipv6', 'AAAA records only'),
+      ),
+    ).action(action('resolve'));
+  }
+
+  if (want('answer')) {
+    addOutputOptions(
+      program
+        .command('answer')
+        .description('a small auto-answering UAS: INVITE → 100, 180, 200 (or --respond)')
+        .option('-p, --port <port>', 'port to listen on (default: a free one)', '0')
+        .option('--address <addr>', 'address to listen on', '127.0.0.1')
+        .option('-t, --transport <name>', 'udp or tcp', 'udp')
+        .option('--respond <code>', 'final status for INVITE', '200')
+        .option('--ring <ms>', 'milliseconds between 180 and the final response', '500')
+        .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)')
+        .option('--t1 <ms>', 'RFC 3261 T1 for our 2xx retransmissions', '500')
+        .option('--t2 <ms>', 'RFC 3261 T2', '4000')
+        .option('--user-agent <text>', 'Server header value'),
+    ).action(action('answer'));
+  }
+
+  if (want('demo')) {
+    addOutputOptions(
+      program
+        .command('demo')
+        .description("see a whole call against sipcall's own loopback UAS; `demo timeout` shows Timer A/B")
+        .argument('[scenario]', 'call (default) or timeout'),
+    ).action(action('demo'));
+  }
+
+  if (want('explain')) {
+    addOutputOptions(
+      program
+        .command('explain')
+        .description('explain SIP messages copied from a log: IDs, category, meaning, problems')
+        .argument('[file]', 'a file, or - for standard input (default -)'),
+    ).action(action('explain'));
+  }
 
   for (const c of program.commands) {
     c.exitOverride().configureOutput({ writeOut: write.out, writeErr: write.err }).showSuggestionAfterError(true);
