@@ -12,21 +12,28 @@
 //   bare      node -e ''                                         spawn → exit
 //   send      node --input-type=module -e '<send one datagram>'  spawn → datagram ("bare Node
 //             doing the same job": start, make a UDP socket, send)
-//   import    node --input-type=module -e 'import dist/cli.js'   spawn → exit (context: the
-//             bundle's load and evaluation cost, nothing run)
-//   json      node bin/sipcall.js options sip:127.0.0.1:PORT --json --t1 50   spawn → datagram
-//   default   node bin/sipcall.js options sip:127.0.0.1:PORT --t1 50          spawn → datagram
+//   import    node -e "require('./dist/cli.cjs')"               spawn → exit (context: the
+//             bundle's load and evaluation cost, nothing run; loaded the way the bin loads it)
+//   json      node bin/sipcall.cjs options sip:127.0.0.1:PORT --json --t1 50   spawn → datagram
+//   default   node bin/sipcall.cjs options sip:127.0.0.1:PORT --t1 50          spawn → datagram
 //
+// bin/sipcall.cjs is the package's bin (CommonJS; it requires the one-file CLI dist/cli.cjs).
 // stdout of every child is /dev/null (so `default` is the pretty output to a non-terminal: no
 // spinner, no colour). Target (issue): sipcall ≤ 1.5 × bare Node, on medians. The verdicts are
 // printed; the exit code does not depend on them (the machine may be shared and noisy), only on
 // whether the bench itself could run. Env: BENCH_RUNS (rounds, default 30), BENCH_WARMUP (untimed
 // rounds, default 3). BENCH_SECONDS (the parser bench's seconds per run) is not used here.
 //
+// Then, as context: dist/cli.cjs's size and module count (esbuild metafile of the `cli` build in
+// scripts/build.mjs, redone in memory), a check that dist/ holds only what the current builds
+// produce, and one traced run of `sipcall options --json` (a `--require` preload that records
+// require.cache and the Node built-ins at exit, plus a module.register hook for import()) with
+// PASS/MISS for ora, inquirer and ws staying unloaded.
+//
 // Network traffic goes to 127.0.0.1 only.
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -155,121 +162,103 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const verdict = (ok) => (ok ? 'PASS' : 'MISS');
 
 // ---------------------------------------------------------------------------------------------
-// The bundle: sizes, module counts, what start-up loads
+// The bundle: size, module count, what start-up loads
+
+/** The packages the CLI keeps out of its bundle and loads only when a run needs them. */
+const LAZY_PACKAGES = ['ora', 'inquirer', 'ws'];
+const packageOf = (p) => /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(p)?.[1];
+/** ora, inquirer (and its @inquirer/* parts) and ws. */
+const isLazyPackage = (pkg) => pkg !== undefined && (LAZY_PACKAGES.includes(pkg) || pkg.startsWith('@inquirer/'));
 
 /**
- * The module graph of the bundle from esbuild's metafiles: the builds of scripts/build.mjs are
- * redone in memory (write: false), so the output names match dist/ when it is current.
- * Returns Map<file, { stat, dyn, modules: Set, bytes }> or null.
+ * The builds of scripts/build.mjs (`builds`), redone in memory with esbuild's metafile
+ * (write: false: dist/ is not touched). Returns { outputs } with the metafile's outputs keyed by
+ * file name in dist/ ('cli.cjs', 'index.js', chunks …), or { error } when that is not possible.
  */
-async function metafileGraph() {
+async function metafiles() {
   try {
     const { builds } = await import(pathToFileURL(path.join(root, 'scripts', 'build.mjs')).href);
+    if (!Array.isArray(builds)) return { error: 'scripts/build.mjs exports no `builds` array' };
     const { build } = await import('esbuild');
-    if (!Array.isArray(builds)) return null;
-    const outputs = {};
+    const outputs = new Map();
     for (const options of builds) {
       const r = await build({ ...options, absWorkingDir: root, write: false, metafile: true, logLevel: 'silent' });
-      Object.assign(outputs, r.metafile.outputs);
+      for (const [out, o] of Object.entries(r.metafile.outputs)) outputs.set(path.relative('dist', out).split(path.sep).join('/'), o);
     }
-    const graph = new Map();
-    for (const [out, o] of Object.entries(outputs)) {
-      if (!out.endsWith('.js')) continue;
-      const name = path.basename(out);
-      const local = (k) => o.imports.filter((i) => i.kind === k && !i.external).map((i) => path.basename(i.path));
-      const modules = new Set(Object.keys(o.inputs).filter((i) => /^(src|node_modules)\//.test(i)));
-      graph.set(name, { stat: local('import-statement'), dyn: local('dynamic-import'), modules, bytes: o.bytes });
-    }
-    // Only trust it when it describes the files in dist/.
-    for (const [name, g] of graph) {
-      const f = path.join(dist, name);
-      if (!existsSync(f) || statSync(f).size !== g.bytes) return null;
-    }
-    return graph;
-  } catch {
-    return null;
+    return { outputs };
+  } catch (err) {
+    return { error: String(err?.message ?? err).split('\n')[0] };
   }
 }
 
-/** Fallback: imports read from the chunk text; modules from esbuild's `// path` comments, if any. */
-function chunkImports(file) {
-  const src = readFileSync(path.join(dist, file), 'utf8');
-  const stat = [...src.matchAll(/(?:^|[;\n}])\s*import\s*(?:[\w*{}\s,$]+from\s*)?["']\.\/([^"']+)["']/g)].map((m) => m[1]);
-  const dyn = [...src.matchAll(/import\(\s*["']\.\/([^"']+)["']\s*\)/g)].map((m) => m[1]);
-  const modules = new Set([...src.matchAll(/^\/\/ ((?:src|node_modules)\/\S+)$/gm)].map((m) => m[1]));
-  return { stat: [...new Set(stat)], dyn: [...new Set(dyn)], modules, bytes: Buffer.byteLength(src) };
-}
-
-async function bundleReport() {
-  const graph = await metafileGraph();
-  const info = new Map(graph ?? []);
-  const get = (f) => {
-    if (!info.has(f)) info.set(f, chunkImports(f));
-    return info.get(f);
-  };
-  const closure = (entry) => {
-    const seen = new Set();
-    const walk = (f) => {
-      if (seen.has(f)) return;
-      seen.add(f);
-      for (const s of get(f).stat) walk(s);
-    };
-    walk(entry);
-    return seen;
-  };
-  const startup = closure('cli.js');
-  // Everything reachable through import() too, from any file reached so far.
-  const lazy = new Set();
-  const todo = [...startup];
-  while (todo.length > 0) {
-    const f = todo.pop();
-    for (const d of get(f).dyn) {
-      for (const c of closure(d)) {
-        if (!startup.has(c) && !lazy.has(c)) {
-          lazy.add(c);
-          todo.push(c);
-        }
-      }
-    }
+/** Every file under dist/, as paths relative to dist/ with '/' separators. */
+function distFiles(dir = dist, prefix = '') {
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) out.push(...distFiles(path.join(dir, e.name), `${prefix}${e.name}/`));
+    else out.push(prefix + e.name);
   }
-  const packagesOf = (files) => {
-    const pk = new Set();
-    for (const f of files) for (const m of get(f).modules) {
-      const mm = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(m);
-      if (mm) pk.add(mm[1]);
-    }
-    return [...pk].sort();
-  };
-  const sum = (files) => [...files].reduce((a, f) => a + get(f).bytes, 0);
-  const modules = (files) => {
-    const all = new Set();
-    for (const f of files) for (const m of get(f).modules) all.add(m);
-    return all;
-  };
-  return { startup, lazy, packagesOf, sum, modules, get, fromMetafile: graph !== null };
+  return out.sort();
 }
 
 /**
- * Runs `sipcall options … --json` once with a module-load hook (Node's module.register) that
- * writes every loaded file: URL to a temporary file. Returns the loaded paths, or null when the
- * hook could not be installed.
+ * Runs `node -r <preload> args…` once. The preload (CommonJS, so it also works for the CommonJS
+ * entry bin/sipcall.cjs) writes, at the child's exit, the files in `require.cache` and the public
+ * Node built-ins in `process.moduleLoadList`; it also registers a module.register load hook that
+ * records every file: URL the ESM loader loads (a dynamic import() of ora or inquirer). Returns
+ * { files: [paths relative to the repo], builtins: [names], esmHook: boolean, run }, or null when
+ * the child failed or left no trace.
  */
-async function loadedAtStartup(port) {
+async function traced(args, test) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sipcall-startup-'));
   const trace = path.join(dir, 'loaded.txt');
+  const preload = path.join(dir, 'trace-preload.cjs');
   const hooks = `import { appendFileSync } from 'node:fs';
 export async function load(url, context, next) {
-  if (url.startsWith('file:')) appendFileSync(${JSON.stringify(trace)}, url + '\\n');
+  if (url.startsWith('file:')) appendFileSync(${JSON.stringify(trace)}, 'esm ' + url + '\\n');
   return next(url, context);
 }`;
-  const register = `import { register } from 'node:module'; register(${JSON.stringify('data:text/javascript,' + encodeURIComponent(hooks))});`;
+  writeFileSync(
+    preload,
+    `'use strict';
+const fs = require('node:fs');
+const trace = ${JSON.stringify(trace)};
+let esmHook = false;
+try {
+  require('node:module').register(${JSON.stringify('data:text/javascript,' + encodeURIComponent(hooks))});
+  esmHook = true;
+} catch {}
+process.on('exit', () => {
+  const lines = ['hook ' + esmHook];
+  for (const f of Object.keys(require.cache)) if (f !== __filename) lines.push('cjs ' + f);
+  for (const m of process.moduleLoadList ?? []) {
+    const name = /^NativeModule (.+)$/.exec(m)?.[1];
+    if (name && !name.startsWith('internal/')) lines.push('builtin ' + name);
+  }
+  fs.appendFileSync(trace, lines.join('\\n') + '\\n');
+});
+`,
+  );
   try {
-    const r = await runOnce(['--import', 'data:text/javascript,' + encodeURIComponent(register), path.join('bin', 'sipcall.js'), 'options', `sip:${HOST}:${port}`, '--json', '--t1', '50'], (t) => t.startsWith('OPTIONS '));
-    if (r.code !== 0 || !existsSync(trace)) return null;
-    return readFileSync(trace, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((u) => path.relative(root, fileURLToPath(u)).split(path.sep).join('/'));
+    const run = await runOnce(['--require', preload, ...args], test);
+    if (run.code !== 0 || run.signal || !existsSync(trace)) return null;
+    const files = new Set();
+    const builtins = new Set();
+    let esmHook = false;
+    for (const line of readFileSync(trace, 'utf8').split('\n')) {
+      const sp = line.indexOf(' ');
+      const kind = line.slice(0, sp);
+      const value = line.slice(sp + 1);
+      if (kind === 'hook') esmHook = value === 'true';
+      else if (kind === 'builtin') builtins.add(value);
+      else if (kind === 'cjs' || kind === 'esm') {
+        const file = kind === 'esm' ? fileURLToPath(value) : value;
+        if (file === preload) continue;
+        const rel = path.relative(root, file);
+        files.add(rel.startsWith('..') || path.isAbsolute(rel) ? file : rel.split(path.sep).join('/'));
+      }
+    }
+    return { files: [...files], builtins: [...builtins].sort(), esmHook, run };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -278,7 +267,7 @@ export async function load(url, context, next) {
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
-  for (const f of ['bin/sipcall.js', 'dist/cli.js']) {
+  for (const f of ['bin/sipcall.cjs', 'dist/cli.cjs']) {
     if (!existsSync(path.join(root, f))) {
       console.error(`startup bench: ${f} is missing; run \`npm run build\` (or \`npm run bench\`, which builds)`);
       process.exit(1);
@@ -292,14 +281,13 @@ async function main() {
   const target = `sip:${HOST}:${port}`;
   const isOptions = (t) => t.startsWith('OPTIONS ');
   const sendSrc = `import dgram from 'node:dgram'; const s = dgram.createSocket('udp4'); s.send('bench-send', ${port}, '${HOST}', () => s.close());`;
-  const importSrc = `await import(${JSON.stringify(pathToFileURL(path.join(dist, 'cli.js')).href)});`;
 
   const variants = [
     { key: 'bare', label: "node -e ''", what: 'spawn → exit', args: ['-e', ''], measure: 'exit' },
     { key: 'send', label: 'node, one UDP datagram (ESM -e)', what: 'spawn → datagram', args: ['--input-type=module', '-e', sendSrc], test: (t) => t === 'bench-send', measure: 'datagram' },
-    { key: 'import', label: 'node, import dist/cli.js only', what: 'spawn → exit', args: ['--input-type=module', '-e', importSrc], measure: 'exit' },
-    { key: 'json', label: 'sipcall options --json --t1 50', what: 'spawn → 1st datagram', args: [path.join('bin', 'sipcall.js'), 'options', target, '--json', '--t1', '50'], test: isOptions, measure: 'datagram', sipcall: true },
-    { key: 'default', label: 'sipcall options --t1 50', what: 'spawn → 1st datagram', args: [path.join('bin', 'sipcall.js'), 'options', target, '--t1', '50'], test: isOptions, measure: 'datagram', sipcall: true },
+    { key: 'import', label: 'node, require dist/cli.cjs only', what: 'spawn → exit', args: ['-e', "require('./dist/cli.cjs')"], measure: 'exit' },
+    { key: 'json', label: 'sipcall options --json --t1 50', what: 'spawn → 1st datagram', args: [path.join('bin', 'sipcall.cjs'), 'options', target, '--json', '--t1', '50'], test: isOptions, measure: 'datagram', sipcall: true },
+    { key: 'default', label: 'sipcall options --t1 50', what: 'spawn → 1st datagram', args: [path.join('bin', 'sipcall.cjs'), 'options', target, '--t1', '50'], test: isOptions, measure: 'datagram', sipcall: true },
   ];
   for (const v of variants) {
     v.samples = [];
@@ -376,7 +364,7 @@ async function main() {
   const load = paired('import', 'bare', (p1, p2) => p1 - p2).median;
   console.log(`    sipcall's own start-up, paired medians:`);
   console.log(`      options --json − node sending one datagram    ${ms(own).padStart(9)}`);
-  console.log(`      import dist/cli.js only − node -e ''           ${ms(load).padStart(9)}   (loading and evaluating the bundle)`);
+  console.log(`      require dist/cli.cjs only − node -e ''         ${ms(load).padStart(9)}   (loading and evaluating the bundle)`);
   console.log(`      the rest (argv, plan, socket, first send)      ${ms(own - load).padStart(9)}   (difference of the two; rough)`);
 
   for (const v of variants) {
@@ -389,35 +377,55 @@ async function main() {
   // -------------------------------------------------------------------------------------------
   console.log('');
   console.log('[2] the bundle (context)');
-  const b = await bundleReport();
-  const cliBytes = statSync(path.join(dist, 'cli.js')).size;
-  const startupFiles = [...b.startup];
-  console.log(`    dist/cli.js                         ${kb(cliBytes).padStart(10)}   ${b.get('cli.js').modules.size || '?'} modules${b.fromMetafile ? '' : '   (module counts from `// path` comments; esbuild metafile unavailable)'}`);
-  console.log(`    loaded at start-up (static imports) ${kb(b.sum(startupFiles)).padStart(10)}   ${b.modules(startupFiles).size || '?'} modules in ${startupFiles.length} files: ${startupFiles.join(', ')}`);
-  console.log(`      packages: ${b.packagesOf(startupFiles).join(', ') || '(none)'}`);
-  const lazyFiles = [...b.lazy];
-  console.log(`    loaded only on demand (import())   ${kb(b.sum(lazyFiles)).padStart(10)}   ${b.modules(lazyFiles).size || '?'} modules in ${lazyFiles.length} files`);
-  console.log(`      packages: ${b.packagesOf(lazyFiles).join(', ') || '(none)'}`);
-  const present = new Set(readdirSync(dist).filter((f) => f.endsWith('.js')));
-  const unreachable = [...present].filter((f) => !b.startup.has(f) && !b.lazy.has(f) && f !== 'index.js');
-  if (unreachable.length > 0) console.log(`    (${unreachable.length} other .js file(s) in dist/ not reachable from cli.js: left by earlier builds, dist/ is never cleaned)`);
-
-  const heavy = ['ora', 'inquirer', '@inquirer/core', '@inquirer/prompts'];
-  const staticHeavy = b.packagesOf(startupFiles).filter((p) => heavy.includes(p));
-  console.log(`    ora / inquirer outside the start-up files            ${staticHeavy.length === 0 ? 'PASS' : `MISS (${staticHeavy.join(', ')})`}`);
-
-  const loaded = await loadedAtStartup(port);
-  if (loaded) {
-    const distLoaded = loaded.filter((f) => f.startsWith('dist/')).map((f) => f.slice(5));
-    const external = loaded.filter((f) => f.includes('node_modules/'));
-    const heavyLoaded = distLoaded.filter((f) => b.lazy.has(f) && b.packagesOf([f]).some((p) => heavy.includes(p)));
-    console.log(`    files loaded by \`sipcall options --json\` (traced)   ${loaded.length}: ${loaded.join(', ')}`);
-    if (external.length > 0) console.log(`      from node_modules at run time: ${external.join(', ')}`);
-    console.log(`    ora / inquirer not loaded by \`sipcall options\`       ${heavyLoaded.length === 0 ? 'PASS' : `MISS (${heavyLoaded.join(', ')})`}`);
+  const meta = await metafiles();
+  const cliMeta = meta.outputs?.get('cli.cjs');
+  const cliBytes = statSync(path.join(dist, 'cli.cjs')).size;
+  if (cliMeta) {
+    const inputs = Object.keys(cliMeta.inputs).filter((i) => /^(src|node_modules)\//.test(i));
+    const bundledPackages = [...new Set(inputs.map(packageOf).filter(Boolean))].sort();
+    const srcCount = inputs.filter((i) => i.startsWith('src/')).length;
+    console.log(`    ${'dist/cli.cjs'.padEnd(36)}${kb(cliBytes).padStart(10)}   ${inputs.length} modules (${srcCount} from src/, ${inputs.length - srcCount} from node_modules; esbuild metafile of the \`cli\` build)`);
+    if (cliMeta.bytes !== cliBytes) console.log(`      ! a build of the current sources gives ${kb(cliMeta.bytes)}: dist/ is not current (run \`npm run build\`)`);
+    console.log(`      packages bundled: ${bundledPackages.join(', ') || '(none)'}`);
+    const externals = new Map();
+    for (const i of cliMeta.imports) {
+      if (!i.external || i.path.startsWith('node:')) continue;
+      const how = i.kind === 'dynamic-import' ? 'import()' : i.kind === 'require-call' ? 'require()' : i.kind;
+      if (!externals.has(i.path)) externals.set(i.path, new Set());
+      externals.get(i.path).add(how);
+    }
+    console.log(`      left outside (node_modules at run time): ${[...externals].map(([p, h]) => `${p} (${[...h].join(', ')})`).join(', ') || '(none)'}`);
+    const bundledLazy = bundledPackages.filter(isLazyPackage);
+    console.log(`    ${'ora / inquirer / ws not bundled into dist/cli.cjs'.padEnd(56)}${bundledLazy.length === 0 ? 'PASS' : `MISS (${bundledLazy.join(', ')})`}`);
   } else {
-    console.log('    (could not trace the loaded files: module.register hooks unavailable?)');
+    console.log(`    ${'dist/cli.cjs'.padEnd(36)}${kb(cliBytes).padStart(10)}   ? modules (esbuild metafile unavailable: ${meta.error ?? 'no cli.cjs output in `builds`'})`);
+  }
+  if (meta.outputs) {
+    const lib = [...meta.outputs.keys()].filter((f) => f !== 'cli.cjs' && f.endsWith('.js'));
+    const libBytes = lib.reduce((a, f) => a + meta.outputs.get(f).bytes, 0);
+    console.log(`    ${`library (dist/index.js + ${lib.length - 1} chunks)`.padEnd(36)}${kb(libBytes).padStart(10)}   not loaded by the CLI`);
+    // dist/ is cleaned by every build: anything else there comes from another build or tool.
+    const foreign = distFiles().filter((f) => !meta.outputs.has(f));
+    if (foreign.length > 0) console.log(`    ! ${foreign.length} file(s) in dist/ not produced by the current builds (stale dist/? run \`npm run build\`): ${foreign.join(', ')}`);
+  } else {
+    console.log('    (dist/ not checked against the builds: esbuild metafile unavailable)');
   }
 
+  const t = await traced([path.join('bin', 'sipcall.cjs'), 'options', target, '--json', '--t1', '50'], isOptions);
+  const bare = await traced(['-e', ''], undefined);
+  if (t) {
+    const mine = t.files.filter((f) => !path.isAbsolute(f));
+    console.log(`    ${'files loaded by `sipcall options --json` (traced)'.padEnd(56)}${mine.length}: ${mine.join(', ')}${t.files.length > mine.length ? ` (+ ${t.files.length - mine.length} outside the repo)` : ''}`);
+    if (bare) {
+      const bareSet = new Set(bare.builtins);
+      const extra = t.builtins.filter((b2) => !bareSet.has(b2));
+      console.log(`      Node built-ins beyond \`node -e ''\`: ${extra.join(', ') || '(none)'}`);
+    }
+    const lazyLoaded = [...new Set(t.files.map(packageOf).filter(isLazyPackage))];
+    console.log(`    ${'ora / inquirer / ws not loaded by `sipcall options`'.padEnd(56)}${lazyLoaded.length === 0 ? 'PASS' : `MISS (${lazyLoaded.join(', ')})`}${t.esmHook ? '' : '   (require() only: module.register unavailable, import() not traced)'}`);
+  } else {
+    console.log('    (could not trace the loaded files: the traced run of `sipcall options --json` failed)');
+  }
   sock.close();
   const broken = variants.filter((v) => v.samples.length === 0);
   if (broken.length > 0) {
