@@ -27,6 +27,10 @@ interface PendingInvite {
   final: boolean;
   acked: boolean;
   timers: TimerHandle[];
+  /** The map key (branch and method), to forget the INVITE once its transaction is over. */
+  key: string;
+  /** Removes the INVITE 64·T1 after its final response (Timer H / §13.3.1.4 horizon). */
+  forget?: TimerHandle;
 }
 
 /**
@@ -54,6 +58,11 @@ export class AutoAnswer {
     this.listener.onMessage((buf, from, reply) => this.receive(buf, from, reply));
     this.listener.onError((err) => this.emit({ type: 'transport.error', transport: this.listener!.name, code: err.code, message: err.message, to: '' }));
     return this.listener.local;
+  }
+
+  /** INVITEs whose transaction is still remembered (tests: none is kept forever). */
+  get pendingInvites(): number {
+    return this.invites.size;
   }
 
   get local(): Endpoint | undefined {
@@ -137,7 +146,7 @@ export class AutoAnswer {
   }
 
   private invite(req: SipRequest, key: string, reply: ReplyFn, peer: string): void {
-    const p: PendingInvite = { request: req, reply, peer, toTag: newTag(this.random), final: false, acked: false, timers: [] };
+    const p: PendingInvite = { request: req, reply, peer, toTag: newTag(this.random), final: false, acked: false, timers: [], key };
     this.invites.set(key, p);
     // §17.2.1: the server transaction sends 100 Trying at once.
     this.send(p, this.response(req, 100, 'Trying', undefined));
@@ -153,6 +162,12 @@ export class AutoAnswer {
 
   private sendFinal(p: PendingInvite, status: number, reason: string): void {
     p.final = true;
+    // A long-running `answer` must not keep every call it ever answered: after 64·T1 no
+    // re-sent INVITE or ACK of this transaction can arrive any more (Timer H, §17.2.1).
+    p.forget = this.env.clock.setTimer(64 * this.plan.t1, () => {
+      for (const t of p.timers) this.env.clock.clearTimer(t);
+      this.invites.delete(p.key);
+    });
     const extra: Array<{ name: string; value: string }> = [];
     let body: Uint8Array | undefined;
     if (status >= 200 && status < 300) {
@@ -261,7 +276,10 @@ export class AutoAnswer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const p of this.invites.values()) for (const t of p.timers) this.env.clock.clearTimer(t);
+    for (const p of this.invites.values()) {
+      for (const t of p.timers) this.env.clock.clearTimer(t);
+      if (p.forget) this.env.clock.clearTimer(p.forget);
+    }
     this.invites.clear();
     await this.listener?.close();
   }
