@@ -1,12 +1,12 @@
 import net from 'node:net';
-import { Callbacks } from './callbacks.js';
+import { TransportBase } from './transport-base.js';
 import type { AddressPort, Endpoint } from './endpoint.js';
 import { endpointFromNode, toEndpoint } from './endpoint.js';
 import { fromSystemError, transportError } from './errors.js';
 import type { TransportError, TransportErrorInit } from './errors.js';
 import { frameStream } from './tcp-stream.js';
 import type { FramedStream } from './tcp-stream.js';
-import type { CloseReason, Transport } from './transport.js';
+import type { Transport } from './transport.js';
 
 /** 64·T1 with the default T1 of 500 ms: as long as a client transaction waits (Timer B/F). */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 32_000;
@@ -73,12 +73,9 @@ export async function openTcp(options: TcpOptions): Promise<Transport> {
   return new TcpTransport(socket, local, remote, options.maxMessageSize);
 }
 
-class TcpTransport implements Transport {
+class TcpTransport extends TransportBase implements Transport {
   readonly name = 'TCP' as const;
   readonly reliable = true;
-  private readonly messages = new Callbacks<[Buffer, Endpoint]>();
-  private readonly errors = new Callbacks<[TransportError]>();
-  private readonly closes = new Callbacks<[CloseReason]>();
   private readonly stream: FramedStream;
 
   constructor(
@@ -87,6 +84,7 @@ class TcpTransport implements Transport {
     readonly remote: Endpoint,
     maxMessageSize: number | undefined,
   ) {
+    super();
     this.stream = frameStream(
       socket,
       { transport: 'TCP', remote, maxMessageSize, answerPings: false },
@@ -100,19 +98,6 @@ class TcpTransport implements Transport {
 
   send(bytes: Uint8Array): void {
     this.stream.write(bytes);
-  }
-
-  onMessage(cb: (msg: Buffer, from: Endpoint) => void): void {
-    this.messages.add(cb);
-  }
-
-  onError(cb: (err: TransportError) => void): void {
-    this.errors.add(cb);
-  }
-
-  /** `peer` for a clean close by the peer (after CLOSED_MID_MESSAGE if a message was cut). */
-  onClose(cb: (reason: CloseReason) => void): void {
-    this.closes.add(cb);
   }
 
   close(): Promise<void> {

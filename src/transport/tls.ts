@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import type net from 'node:net';
-import { Callbacks } from './callbacks.js';
+import { TransportBase } from './transport-base.js';
 import type { AddressPort, Endpoint } from './endpoint.js';
 import { endpointFromNode, toEndpoint } from './endpoint.js';
 import { transportError } from './errors.js';
@@ -12,7 +12,7 @@ import type { FramedStream } from './tcp-stream.js';
 import { tlsError, tlsFailure, type SeenCertificate } from './tls-errors.js';
 import { seenCertificate, sessionInfo, type TlsSessionInfo } from './tls-info.js';
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, nodeTlsOptions, type TlsClientOptions } from './tls-options.js';
-import type { CloseReason, Transport } from './transport.js';
+import type { Transport } from './transport.js';
 
 export interface TlsOptions extends TlsClientOptions {
   /** The target: an IP literal (resolve names first) and port (5061 by default: RFC 3261 §19.1.2). */
@@ -103,12 +103,9 @@ export async function openTls(options: TlsOptions): Promise<TlsTransport> {
   return new TlsClient(socket, local, remote, info, options.maxMessageSize);
 }
 
-class TlsClient implements TlsTransport {
+class TlsClient extends TransportBase implements TlsTransport {
   readonly name = 'TLS' as const;
   readonly reliable = true;
-  private readonly messages = new Callbacks<[Buffer, Endpoint]>();
-  private readonly errors = new Callbacks<[TransportError]>();
-  private readonly closes = new Callbacks<[CloseReason]>();
   private readonly stream: FramedStream;
 
   constructor(
@@ -118,6 +115,7 @@ class TlsClient implements TlsTransport {
     readonly tls: TlsSessionInfo,
     maxMessageSize: number | undefined,
   ) {
+    super();
     // A TLSSocket is a net.Socket whose 'data' is the decrypted stream.
     this.stream = frameStream(
       socket as net.Socket,
@@ -132,18 +130,6 @@ class TlsClient implements TlsTransport {
 
   send(bytes: Uint8Array): void {
     this.stream.write(bytes);
-  }
-
-  onMessage(cb: (msg: Buffer, from: Endpoint) => void): void {
-    this.messages.add(cb);
-  }
-
-  onError(cb: (err: TransportError) => void): void {
-    this.errors.add(cb);
-  }
-
-  onClose(cb: (reason: CloseReason) => void): void {
-    this.closes.add(cb);
   }
 
   close(): Promise<void> {

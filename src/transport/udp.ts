@@ -1,10 +1,10 @@
 import type dgram from 'node:dgram';
-import { Callbacks } from './callbacks.js';
+import { TransportBase } from './transport-base.js';
 import type { AddressPort, Endpoint } from './endpoint.js';
 import { endpointFromNode, familyOf, toEndpoint } from './endpoint.js';
 import { fromSystemError, transportError } from './errors.js';
 import type { TransportError } from './errors.js';
-import type { CloseReason, Transport } from './transport.js';
+import type { Transport } from './transport.js';
 import { bindUdpSocket, boundEndpoint, connectUdpSocket, isWildcard, sendDatagram, sourceAddressFor } from './udp-socket.js';
 
 export interface UdpOptions {
@@ -47,12 +47,9 @@ export async function openUdp(options: UdpOptions): Promise<Transport> {
   return new UdpTransport(socket, local, remote, connected);
 }
 
-class UdpTransport implements Transport {
+class UdpTransport extends TransportBase implements Transport {
   readonly name = 'UDP' as const;
   readonly reliable = false;
-  private readonly messages = new Callbacks<[Buffer, Endpoint]>();
-  private readonly errors = new Callbacks<[TransportError]>();
-  private readonly closes = new Callbacks<[CloseReason]>();
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -61,6 +58,7 @@ class UdpTransport implements Transport {
     readonly remote: Endpoint,
     private readonly connected: boolean,
   ) {
+    super();
     socket.on('message', (msg, rinfo) => this.messages.emit(msg, endpointFromNode(rinfo.address, rinfo.port)));
     // On a connected socket, ICMP port/host unreachable arrives here (recvmsg ECONNREFUSED).
     socket.on('error', (err) => this.errors.emit(fromSystemError(err, { transport: 'UDP', remote })));
@@ -75,18 +73,6 @@ class UdpTransport implements Transport {
     sendDatagram(this.socket, bytes, this.remote, this.connected ? undefined : this.remote, (err) =>
       this.errors.emit(err),
     );
-  }
-
-  onMessage(cb: (msg: Buffer, from: Endpoint) => void): void {
-    this.messages.add(cb);
-  }
-
-  onError(cb: (err: TransportError) => void): void {
-    this.errors.add(cb);
-  }
-
-  onClose(cb: (reason: CloseReason) => void): void {
-    this.closes.add(cb);
   }
 
   close(): Promise<void> {

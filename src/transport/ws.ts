@@ -3,7 +3,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import WebSocket from 'ws';
-import { Callbacks } from './callbacks.js';
+import { TransportBase } from './transport-base.js';
 import type { AddressPort, Endpoint } from './endpoint.js';
 import { endpointFromNode, formatEndpoint, toEndpoint } from './endpoint.js';
 import { fromSystemError, transportError, TransportError } from './errors.js';
@@ -158,11 +158,8 @@ export async function openWs(options: WsOptions): Promise<WsTransport> {
   return new WsClient(ws, name, url.href, local, remote, tlsInfo);
 }
 
-class WsClient implements WsTransport {
+class WsClient extends TransportBase implements WsTransport {
   readonly reliable = true;
-  private readonly messages = new Callbacks<[Buffer, Endpoint]>();
-  private readonly errors = new Callbacks<[TransportError]>();
-  private readonly closes = new Callbacks<[CloseReason]>();
   private reason: CloseReason | undefined;
   private closing: Promise<void> | undefined;
   private readonly finished: Promise<void>;
@@ -176,6 +173,7 @@ class WsClient implements WsTransport {
     readonly remote: Endpoint,
     readonly tls: TlsSessionInfo | undefined,
   ) {
+    super();
     this.init = { transport: name, remote };
     this.finished = new Promise((resolve) => ws.once('close', () => resolve()));
     // RFC 7118 §5.1: one SIP message per WebSocket message, text or binary.
@@ -198,19 +196,6 @@ class WsClient implements WsTransport {
       return;
     }
     this.ws.send(bytes, { binary: false });
-  }
-
-  onMessage(cb: (msg: Buffer, from: Endpoint) => void): void {
-    this.messages.add(cb);
-  }
-
-  onError(cb: (err: TransportError) => void): void {
-    this.errors.add(cb);
-  }
-
-  /** `peer` when the server closed the WebSocket (a Close frame or the TCP connection). */
-  onClose(cb: (reason: CloseReason) => void): void {
-    this.closes.add(cb);
   }
 
   /**
