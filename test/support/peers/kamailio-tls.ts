@@ -16,16 +16,15 @@
 // run dir with a copy of test/kamailio/db, ready when it answers OPTIONS over UDP with 200,
 // stopped by the PID we hold.
 import { existsSync, readdirSync } from 'node:fs';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestPki } from './certs.js';
-import { KAMAILIO_DIR, KAMAILIO_USERS, type KamailioUser } from './kamailio.js';
-import { freePort, releasePort } from './ports.js';
+import { KAMAILIO_DIR, KAMAILIO_USERS, launchKamailio, type KamailioUser } from './kamailio.js';
+import { freePort } from './ports.js';
 import type { ExitStatus } from './process.js';
-import { forgetTempDir, registerTempDir, spawnManaged } from './process.js';
+import { registerTempDir } from './process.js';
 import { findCommand, inCI, requirePeers, type PeerCheck, type PeerName } from './require-peer.js';
-import { sendUdp, sipRequest, statusOf } from './udp.js';
 
 export interface KamailioTlsOptions {
   pki: TestPki;
@@ -158,36 +157,7 @@ async function startOnce(opts: KamailioTlsOptions): Promise<KamailioTlsPeer> {
     '--debug=' + String(opts.debug ?? 2),
   ];
   // include_file "kamailio.cfg" is resolved against the working directory
-  const proc = spawnManaged(kamailio, argv, { label: 'kamailio-tls', parentDeathSignal: 'TERM', captureStdout: true, cwd: KAMAILIO_DIR });
-  const describe = `kamailio ${argv.join(' ')}`;
-
-  const cleanup = async (): Promise<void> => {
-    await rm(runDir, { recursive: true, force: true });
-    forgetTempDir(runDir);
-    releasePort(...ownPorts);
-  };
-
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
-  let ready = false;
-  while (!ready && proc.running() && Date.now() < deadline) {
-    const { responses } = await sendUdp({
-      host,
-      port,
-      message: (local) => sipRequest({ method: 'OPTIONS', uri: `sip:${host}:${port}`, local }),
-      timeoutMs: 500,
-      resendMs: 200,
-    });
-    ready = responses.some((r) => statusOf(r) === 200);
-  }
-  if (!ready) {
-    const running = proc.running();
-    await proc.stop(2000);
-    await cleanup();
-    const why = running ? 'did not answer OPTIONS in time' : 'exited before answering OPTIONS';
-    throw new Error(`${describe}\n${why} on ${host}:${port}\n${proc.output()}`.trimEnd());
-  }
-
-  let stopping: Promise<void> | undefined;
+  const { proc, stop } = await launchKamailio({ kamailio, argv, label: 'kamailio-tls', host, port, runDir, ownPorts, cwd: KAMAILIO_DIR, startTimeoutMs: opts.startTimeoutMs });
   return {
     host,
     port,
@@ -196,12 +166,6 @@ async function startOnce(opts: KamailioTlsOptions): Promise<KamailioTlsPeer> {
     users: KAMAILIO_USERS,
     exited: proc.exited,
     log: () => proc.output(),
-    stop() {
-      stopping ??= (async () => {
-        await proc.stop(5000);
-        await cleanup();
-      })();
-      return stopping;
-    },
+    stop,
   };
 }

@@ -106,23 +106,57 @@ async function startOnce(opts: KamailioOptions): Promise<KamailioPeer> {
     '--debug=' + String(opts.debug ?? 2),
   ];
 
-  const proc = spawnManaged(kamailio, argv, { label: 'kamailio', parentDeathSignal: 'TERM', captureStdout: true });
-  const describe = `kamailio ${argv.join(' ')}`;
-
-  const cleanup = async (): Promise<void> => {
-    await rm(runDir, { recursive: true, force: true });
-    forgetTempDir(runDir);
-    releasePort(...ownPorts);
+  const { proc, stop } = await launchKamailio({ kamailio, argv, label: 'kamailio', host, port, runDir, ownPorts, startTimeoutMs: opts.startTimeoutMs });
+  return {
+    host,
+    port,
+    hostPort: `${host}:${port}`,
+    ipv6,
+    pid: proc.pid,
+    users: KAMAILIO_USERS,
+    exited: proc.exited,
+    log: () => proc.output(),
+    stop,
   };
+}
 
+/** What `launchKamailio` needs: the command line and what to clean up afterwards. */
+export interface KamailioLaunch {
+  kamailio: string;
+  argv: string[];
+  label: string;
+  /** Where it answers OPTIONS over UDP once ready. */
+  host: string;
+  port: number;
+  /** The run directory (removed on stop) and the ports to release. */
+  runDir: string;
+  ownPorts: number[];
+  cwd?: string;
+  startTimeoutMs?: number;
+}
+
+/**
+ * Starts Kamailio in the foreground as a managed child (stopped by its PID and process group),
+ * waits until it answers OPTIONS with 200, and returns it with an idempotent `stop()` that also
+ * removes the run directory and releases the ports. Throws with Kamailio's output when it does
+ * not come up.
+ */
+export async function launchKamailio(l: KamailioLaunch): Promise<{ proc: ReturnType<typeof spawnManaged>; stop(): Promise<void> }> {
+  const proc = spawnManaged(l.kamailio, l.argv, { label: l.label, parentDeathSignal: 'TERM', captureStdout: true, ...(l.cwd ? { cwd: l.cwd } : {}) });
+  const describe = `kamailio ${l.argv.join(' ')}`;
+  const cleanup = async (): Promise<void> => {
+    await rm(l.runDir, { recursive: true, force: true });
+    forgetTempDir(l.runDir);
+    releasePort(...l.ownPorts);
+  };
   // Ready when it answers OPTIONS (sent every 200 ms from one socket).
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
+  const deadline = Date.now() + (l.startTimeoutMs ?? 15_000);
   let ready = false;
   while (!ready && proc.running() && Date.now() < deadline) {
     const { responses } = await sendUdp({
-      host,
-      port,
-      message: (local) => sipRequest({ method: 'OPTIONS', uri: `sip:${host}:${port}`, local }),
+      host: l.host,
+      port: l.port,
+      message: (local) => sipRequest({ method: 'OPTIONS', uri: `sip:${l.host}:${l.port}`, local }),
       timeoutMs: 500,
       resendMs: 200,
     });
@@ -133,19 +167,11 @@ async function startOnce(opts: KamailioOptions): Promise<KamailioPeer> {
     await proc.stop(2000);
     await cleanup();
     const why = running ? 'did not answer OPTIONS in time' : 'exited before answering OPTIONS';
-    throw new Error(`${describe}\n${why} on ${host}:${port}\n${proc.output()}`.trimEnd());
+    throw new Error(`${describe}\n${why} on ${l.host}:${l.port}\n${proc.output()}`.trimEnd());
   }
-
   let stopping: Promise<void> | undefined;
   return {
-    host,
-    port,
-    hostPort: `${host}:${port}`,
-    ipv6,
-    pid: proc.pid,
-    users: KAMAILIO_USERS,
-    exited: proc.exited,
-    log: () => proc.output(),
+    proc,
     stop() {
       stopping ??= (async () => {
         await proc.stop(5000);
