@@ -1,4 +1,4 @@
-import { isDigit, isWsp } from './chars.js';
+import { parseDigits } from './digits.js';
 
 /** The largest delta-seconds value: Expires is "an integral number of seconds (in decimal)
  *  between 0 and (2**32)-1" (RFC 3261 §20.19). */
@@ -10,18 +10,5 @@ export const DELTA_SECONDS_MAX = 2 ** 32 - 1;
  * invalid).
  */
 export function parseDeltaSeconds(text: string, start = 0, end = text.length): number | null {
-  let s = start;
-  let e = end;
-  while (s < e && isWsp(text.charCodeAt(s))) s++;
-  while (e > s && isWsp(text.charCodeAt(e - 1))) e--;
-  if (s === e) return null;
-  while (s < e - 1 && text.charCodeAt(s) === 0x30) s++;
-  if (e - s > 10) return null;
-  let n = 0;
-  for (let i = s; i < e; i++) {
-    const c = text.charCodeAt(i);
-    if (!isDigit(c)) return null;
-    n = n * 10 + (c - 0x30);
-  }
-  return n <= DELTA_SECONDS_MAX ? n : null;
+  return parseDigits(text, DELTA_SECONDS_MAX, start, end);
 }

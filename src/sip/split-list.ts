@@ -10,6 +10,45 @@
  */
 export function splitHeaderList(value: string): string[] {
   const out: string[] = [];
+  scanList(value, (part) => {
+    if (part) out.push(part);
+    return true;
+  });
+  return out;
+}
+
+/**
+ * The first list element of a header value (up to the first comma outside quotes and `<…>`),
+ * trimmed, without splitting the rest: `topVia` needs only the first of many.
+ */
+export function firstListElement(value: string): string {
+  let first = '';
+  scanList(value, (part) => {
+    first = part;
+    return part === ''; // skip leading empty elements, stop at the first real one
+  });
+  return first;
+}
+
+/**
+ * Like `splitHeaderList` but keeps empty elements (`a,,b` → `['a', '', 'b']`), so that a
+ * checker can point out extraneous separators (RFC 4475 §3.1.2.1).
+ */
+export function splitHeaderListKeepEmpty(value: string): string[] {
+  const out: string[] = [];
+  scanList(value, (part) => {
+    out.push(part);
+    return true;
+  });
+  return out;
+}
+
+/**
+ * The one scanner behind the three above: calls `each` with every trimmed element, empty ones
+ * included, in order; `each` returns false to stop. Commas inside quoted strings (with
+ * quoted-pairs) and inside `<…>` do not separate.
+ */
+function scanList(value: string, each: (part: string) => boolean): void {
   let inQuotes = false;
   let inAngle = false;
   let start = 0;
@@ -22,63 +61,9 @@ export function splitHeaderList(value: string): string[] {
     else if (c === 0x3c /* < */) inAngle = true;
     else if (c === 0x3e /* > */) inAngle = false;
     else if (c === 0x2c /* , */ && !inAngle) {
-      const part = value.slice(start, i).trim();
-      if (part) out.push(part);
+      if (!each(value.slice(start, i).trim())) return;
       start = i + 1;
     }
   }
-  const last = value.slice(start).trim();
-  if (last) out.push(last);
-  return out;
-}
-
-/**
- * The first list element of a header value (up to the first comma outside quotes and `<…>`),
- * trimmed, without splitting the rest: `topVia` needs only the first of many.
- */
-export function firstListElement(value: string): string {
-  let inQuotes = false;
-  let inAngle = false;
-  let start = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (inQuotes) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inQuotes = false;
-    } else if (c === 0x22) inQuotes = true;
-    else if (c === 0x3c) inAngle = true;
-    else if (c === 0x3e) inAngle = false;
-    else if (c === 0x2c && !inAngle) {
-      const part = value.slice(start, i).trim();
-      if (part) return part;
-      start = i + 1;
-    }
-  }
-  return value.slice(start).trim();
-}
-
-/**
- * Like `splitHeaderList` but keeps empty elements (`a,,b` → `['a', '', 'b']`), so that a
- * checker can point out extraneous separators (RFC 4475 §3.1.2.1).
- */
-export function splitHeaderListKeepEmpty(value: string): string[] {
-  const out: string[] = [];
-  let inQuotes = false;
-  let inAngle = false;
-  let start = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (inQuotes) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inQuotes = false;
-    } else if (c === 0x22) inQuotes = true;
-    else if (c === 0x3c) inAngle = true;
-    else if (c === 0x3e) inAngle = false;
-    else if (c === 0x2c && !inAngle) {
-      out.push(value.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  out.push(value.slice(start).trim());
-  return out;
+  each(value.slice(start).trim());
 }
