@@ -1,3 +1,4 @@
+import { scanComment } from './comment.js';
 import { isTokenChar, isWsp } from './chars.js';
 
 /**
@@ -20,17 +21,10 @@ export function parseProductList(value: string): ProductToken[] | null {
     while (i < n && isWsp(value.charCodeAt(i))) i++;
     if (i >= n) break;
     if (value.charCodeAt(i) === 0x28) {
-      let depth = 0;
-      const cs = i;
-      for (; i < n; i++) {
-        const c = value.charCodeAt(i);
-        if (c === 0x5c) i++;
-        else if (c === 0x28) depth++;
-        else if (c === 0x29 && --depth === 0) break;
-      }
-      if (depth !== 0) return null;
-      out.push({ comment: value.slice(cs + 1, i) });
-      i++;
+      const c = scanComment(value, i);
+      if (!c) return null;
+      out.push({ comment: c.comment });
+      i = c.end;
       continue;
     }
     const ps = i;

@@ -1,3 +1,4 @@
+import { scanComment } from './comment.js';
 import { isWsp } from './chars.js';
 import { parseDeltaSeconds } from './delta-seconds.js';
 import { parseParams, paramsDefect, type Params } from './params.js';
@@ -31,17 +32,10 @@ export function parseRetryAfter(value: string): RetryAfter | null {
   while (i < n && isWsp(value.charCodeAt(i))) i++;
   let comment: string | undefined;
   if (value.charCodeAt(i) === 0x28) {
-    let depth = 0;
-    const cs = i;
-    for (; i < n; i++) {
-      const c = value.charCodeAt(i);
-      if (c === 0x5c) i++;
-      else if (c === 0x28) depth++;
-      else if (c === 0x29 && --depth === 0) break;
-    }
-    if (depth !== 0) return null;
-    comment = value.slice(cs + 1, i);
-    i++;
+    const c = scanComment(value, i);
+    if (!c) return null;
+    comment = c.comment;
+    i = c.end;
     while (i < n && isWsp(value.charCodeAt(i))) i++;
   }
   if (i < n && value.charCodeAt(i) !== 0x3b) return null;
