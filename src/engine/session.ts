@@ -2,6 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import type { EventInput, EventSink, TransportName } from '../events/types.js';
 import { parseMessage } from '../sip/parse.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
+import { topBranch } from '../sip/fields.js';
 import { serialize } from '../sip/serialize.js';
 import { describeStatus } from '../sip/status.js';
 import type { ClientTransaction } from '../transaction/client-transaction.js';
@@ -135,8 +136,7 @@ export class Session {
    */
   sendDirect(request: SipRequest, attempt = 1, bytes: Buffer = serialize(request)): Buffer {
     this.transport.send(bytes);
-    const via = request.headers.list('via')[0] ?? '';
-    const branch = /;\s*branch=([^;\s,]+)/i.exec(via)?.[1] ?? '';
+    const branch = topBranch(request) ?? '';
     this.emit({
       type: 'request.sent',
       method: request.method,
@@ -202,7 +202,6 @@ export class Session {
       if (!matched) this.onUnmatched?.(msg);
       return;
     }
-    const via = msg.headers.list('via')[0] ?? '';
     this.emit({
       type: 'request.received',
       method: msg.method,
@@ -211,7 +210,7 @@ export class Session {
       transport: this.transport.name,
       callId: msg.headers.get('call-id') ?? '',
       cseq: msg.headers.get('cseq') ?? '',
-      branch: /;\s*branch=([^;\s,]+)/i.exec(via)?.[1] ?? '',
+      branch: topBranch(msg) ?? '',
       bytes: buf.length,
       retransmission: false,
     });

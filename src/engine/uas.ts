@@ -5,6 +5,7 @@ import { Headers } from '../sip/headers.js';
 import { newTag, type RandomSource } from '../sip/ids.js';
 import { SIP_VERSION, type SipRequest, type SipResponse } from '../sip/message.js';
 import { parseMessage } from '../sip/parse.js';
+import { topBranch } from '../sip/fields.js';
 import { serialize } from '../sip/serialize.js';
 import { describeStatus } from '../sip/status.js';
 import { formatEndpoint, type Endpoint } from '../transport/endpoint.js';
@@ -88,7 +89,7 @@ export class AutoAnswer {
       this.emit({ type: 'note', level: 'warn', text: `a ${msg.status} response arrived from ${peer}, but sipcall answer sends no requests: ignored` });
       return;
     }
-    const branch = /;\s*branch=([^;\s,]+)/i.exec(msg.headers.list('via')[0] ?? '')?.[1] ?? '';
+    const branch = topBranch(msg) ?? '';
     const key = `${branch}|${msg.method === 'ACK' ? 'INVITE' : msg.method}`;
     const pending = this.invites.get(key);
     const retransmission = msg.method === 'INVITE' && pending !== undefined;
