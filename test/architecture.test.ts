@@ -14,13 +14,14 @@ const ALLOWED: Record<string, string[]> = {
   sip: ['sip', 'events'],
   clock: ['clock'],
   events: ['events'],
+  media: ['media', 'clock'],
   auth: ['auth', 'sip'],
   dialog: ['dialog', 'sip'],
   transaction: ['transaction', 'sip', 'clock', 'events'],
   transport: ['transport', 'sip', 'events'],
   present: ['present', 'events', 'sip'],
-  engine: ['engine', 'sip', 'clock', 'events', 'auth', 'dialog', 'transaction', 'transport'],
-  cli: ['cli', 'engine', 'present', 'sip', 'clock', 'events', 'auth', 'dialog', 'transaction', 'transport'],
+  engine: ['engine', 'sip', 'clock', 'events', 'auth', 'dialog', 'transaction', 'transport', 'media'],
+  cli: ['cli', 'engine', 'present', 'sip', 'clock', 'events', 'auth', 'dialog', 'transaction', 'transport', 'media'],
 };
 
 function files(dir: string): string[] {
