@@ -7,6 +7,7 @@ import type { ParsedCommand } from './program.js';
 import { chooseTransport, withWsUrl } from './transport-options.js';
 import { checkFamily, familyFrom, routeFlags } from './route-options.js';
 import { dnsServerFrom } from './dns-options.js';
+import { mediaPlanFrom } from './media-options.js';
 import { parseExpect, parseInteger, parseLocal, parseMethod, parsePositiveMs, parseSeconds, parseTransport } from './parse-values.js';
 
 export const DEFAULT_USER_AGENT = 'sipcall/0.1';
@@ -70,6 +71,7 @@ export function buildUacPlan(cmd: ParsedCommand, readStdin: () => Buffer): UacPl
         sdp: f.sdp !== false,
         durationS: f.duration !== undefined ? parseSeconds(String(f.duration), '--duration') : undefined,
         ringTimeoutS: parseSeconds(String(f.ringTimeout ?? '60'), '--ring-timeout', true),
+        ...withMedia(f),
       };
     case 'options':
       return { ...base, kind: 'options' };
@@ -152,5 +154,12 @@ export function buildAnswerPlan(cmd: ParsedCommand): AnswerPlan {
     t2,
     userAgent,
     durationS: f.duration !== undefined ? parseSeconds(String(f.duration), '--duration', true) : undefined,
+    ...withMedia(f),
   };
+}
+
+function withMedia(f: ParsedCommand['flags']): { media?: ReturnType<typeof mediaPlanFrom> } {
+  if (f.sdp === false && f.media !== false) return {};
+  const media = mediaPlanFrom(f);
+  return media ? { media } : {};
 }

@@ -12,6 +12,8 @@ export const EXIT = {
   TRANSPORT: 4,
   /** An --expect was not met. */
   EXPECTATION: 5,
+  /** The call was answered but its media failed (no RTP, one-way audio, no common codec…; docs/media.md). */
+  MEDIA: 6,
   /** A bug in sipcall. */
   INTERNAL: 70,
   /** Ctrl-C, after CANCEL or BYE was sent as due. */

@@ -9,6 +9,7 @@ const BY_OUTCOME: Record<Outcome, number> = {
   'transport-error': EXIT.TRANSPORT,
   'usage-error': EXIT.USAGE,
   'expectation-failed': EXIT.EXPECTATION,
+  'media-failure': EXIT.MEDIA,
   interrupted: EXIT.INTERRUPTED,
   'internal-error': EXIT.INTERNAL,
 };

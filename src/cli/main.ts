@@ -149,6 +149,8 @@ async function withPresenter(
       durationMs: Math.round(clock.now()),
       summary: decided.expectNote ? `${outcome.summary} (${decided.expectNote})` : outcome.summary,
       verdict: outcome.verdict,
+      ...(outcome.alsoVerdicts?.length ? { alsoVerdicts: outcome.alsoVerdicts } : {}),
+      ...(outcome.media ? { media: outcome.media } : {}),
     };
     presenter.onEvent(result);
     return decided.exitCode;

@@ -146,7 +146,18 @@ Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
         .argument('<target>', 'bob@host, host:port, sip:/sips: URI, [::1]:5070')
         .option('--no-sdp', 'send the INVITE without an SDP offer')
         .option('-d, --duration <seconds>', 'hold the call this long after the ACK (default: until Enter on a TTY, else 0)')
-        .option('--ring-timeout <seconds>', 'CANCEL when no final response this long after the first 1xx', '60'),
+        .option('--ring-timeout <seconds>', 'CANCEL when no final response this long after the first 1xx', '60')
+        .option('--no-media', 'signalling only: no RTP (the offer names a port nothing listens on)')
+        .option('--play <what>', 'what we send: tone:FREQ[+FREQ][@DBFS], silence, or an 8 kHz mono WAV (default tone:440@-20)')
+        .option('--record <file.wav>', 'record what we receive (8 kHz mono PCM16 WAV)')
+        .option('--record-both <file.wav>', 'record both ways in stereo: L = sent, R = received')
+        .option('--dtmf <digits>', 'send DTMF after the answer: 0-9 * # A-D, "," = 500 ms pause')
+        .option('--dtmf-mode <mode>', 'rfc4733, info, inband or auto (RFC 4733 if the answer has telephone-event, else INFO)', 'auto')
+        .option('--media-timeout <seconds>', 'no RTP this long is a verdict (default 2)')
+        .option('--expect-tone <hz>', "exit 5 unless the peer's audio carries this tone")
+        .option('--check <what>', 'echo: send 1 kHz bursts, time their return (audio round trip)')
+        .option('--rtp-port <n|a-b>', 'our RTP port (even) or range (default: a free pair in 40000-59999)')
+        .option('--late-offer', 'INVITE without SDP: the offer comes in the 200, our answer in the ACK'),
     ).action(action('invite'));
   }
 
@@ -237,7 +248,15 @@ Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
         .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)')
         .option('--t1 <ms>', 'RFC 3261 T1 for our 2xx retransmissions', '500')
         .option('--t2 <ms>', 'RFC 3261 T2', '4000')
-        .option('--user-agent <text>', 'Server header value'),
+        .option('--user-agent <text>', 'Server header value')
+        .option('--no-media', 'signalling only: answer with an SDP whose port nothing listens on')
+        .option('--play <what>', 'what we send: tone:FREQ[+FREQ][@DBFS], silence, or an 8 kHz mono WAV (default tone:440@-20)')
+        .option('--echo', 'loop the audio we receive back to the caller')
+        .option('--record <file.wav>', 'record what we receive (8 kHz mono PCM16 WAV; one call)')
+        .option('--record-both <file.wav>', 'record both ways in stereo: L = sent, R = received')
+        .option('--dtmf <digits>', 'send these digits (RFC 4733) after answering')
+        .option('--media-timeout <seconds>', 'no RTP this long is reported (default 2)')
+        .option('--rtp-port <n|a-b>', 'RTP port (even) or range for answered calls'),
     ).action(action('answer'));
   }
 

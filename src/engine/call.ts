@@ -13,6 +13,11 @@ import { isChallenge } from './authenticate.js';
 import { transact } from './transact.js';
 import { transactAuthenticated } from './transact-auth.js';
 import type { UacContext } from './uac-context.js';
+import { CallMedia } from './call-media.js';
+import { parseVia } from '../sip/via.js';
+import { WavOpenError } from './wav-writer.js';
+import { UsageError } from './errors.js';
+import { TransportError } from '../transport/errors.js';
 
 /** What the user can do while a call runs. */
 export interface CallControls {
@@ -23,7 +28,7 @@ export interface CallControls {
 }
 
 /** Methods we accept in a dialog (RFC 3261 §20.5 Allow). */
-const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS';
+const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO';
 
 type Phase = 'calling' | 'confirmed' | 'ending' | 'done';
 
@@ -55,6 +60,11 @@ class Call {
   private resolve!: (o: RunOutcome) => void;
   private removeInterrupt?: () => void;
   private heldFrom = 0;
+  /** The RTP side (docs/media.md); undefined with --no-media or --no-sdp. */
+  private media?: CallMedia;
+  /** Why the media could not be used (a refused answer): the call ends with BYE and exit 6. */
+  private mediaRefused = false;
+  private mediaWatch?: TimerHandle;
 
   constructor(
     private readonly ctx: UacContext,
@@ -65,19 +75,49 @@ class Call {
   }
 
   run(): Promise<RunOutcome> {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.removeInterrupt = this.controls.onInterrupt(() => this.interrupted());
       this.ctx.session.onRequest = (req) => this.peerRequest(req);
       this.ctx.session.onUnmatched = (res) => this.unmatched(res);
-      this.sendInvite();
+      if (!this.plan.media || !this.plan.sdp) {
+        this.sendInvite();
+        return;
+      }
+      // The RTP port is bound before the offer names it (and a --record path is opened
+      // before anything is sent).
+      CallMedia.open(this.plan.media, this.ctx.session.env, this.ctx.localHost.replace(/^\[|\]$/g, '')).then(
+        (m) => {
+          this.media = m;
+          if (this.phase === 'done') m.close();
+          else this.sendInvite();
+        },
+        (err: unknown) => {
+          if (err instanceof WavOpenError) {
+            this.removeInterrupt?.();
+            reject(new UsageError(err.message, 'choose a path in a directory that exists and that you can write'));
+            return;
+          }
+          if (err instanceof TransportError) {
+            this.ctx.session.emit({ type: 'transport.error', transport: 'UDP', code: err.code, message: `RTP: ${err.message}`, to: '' });
+            this.finish({ outcome: 'transport-error', summary: `no RTP port: ${err.message}` });
+            return;
+          }
+          reject(err);
+        },
+      );
     });
   }
 
   private sendInvite(retry?: SipRequest): void {
     const { ctx, plan } = this;
     const via = ctx.via();
-    const body = plan.sdp
+    const offer = this.media ? this.media.offerBody() : undefined;
+    const body = this.media
+      ? offer === undefined
+        ? undefined
+        : Buffer.from(offer)
+      : plan.sdp
       ? Buffer.from(sdpOffer({ address: ctx.localHost.replace(/^\[|\]$/g, ''), port: 40000, sessionId: String(Math.floor(this.clock.now()) + 1) }))
       : undefined;
     this.invite = retry ?? buildRequest({
@@ -113,6 +153,7 @@ class Call {
 
   private provisional(res: SipResponse): void {
     if (this.phase !== 'calling') return;
+    if (this.media) void this.media.provisional(res);
     if (this.first1xx) return;
     this.first1xx = res;
     if (this.cancel && !this.cancel.sent) {
@@ -240,7 +281,10 @@ class Call {
     this.answer = res;
     const dialog = dialogFromResponse(this.invite, res) ?? this.fallbackDialog(res, tag);
     this.dialog = dialog;
-    this.ack(dialog, tag);
+    const answered = this.media?.answered(res);
+    this.ack(dialog, tag, answered?.ok ? answered.ackBody : undefined);
+    if (answered && !answered.ok) this.mediaRefused = true;
+    if (answered?.ok) void answered.start();
     this.ctx.session.emit({
       type: 'dialog.established',
       callId: dialog.callId,
@@ -254,6 +298,13 @@ class Call {
     if (this.cancel) {
       // The 2xx crossed our CANCEL (§9.1: "the UAC … MUST then … send a BYE"): end it now.
       this.ctx.session.emit({ type: 'note', level: 'info', text: 'the call was answered while CANCEL was on its way; ending it with BYE' });
+      this.hangup();
+      return;
+    }
+    if (this.mediaRefused) {
+      // RFC 3261 §13.2.2.4: "If the 2xx contains an offer … that is not acceptable, the UAC core
+      // MUST generate a valid answer in the ACK and then send a BYE immediately."
+      this.ctx.session.emit({ type: 'note', level: 'warn', code: 'media-refused', text: `the answer has no usable audio stream: ACK, then BYE (RFC 3261 §13.2.2.4)` });
       this.hangup();
       return;
     }
@@ -278,9 +329,16 @@ class Call {
     };
   }
 
-  private ack(dialog: Dialog, tag: string): void {
+  private ack(dialog: Dialog, tag: string, body?: string): void {
     const via = this.ctx.via();
     const ack = ackFor2xx(dialog, this.invite, via.value, this.plan.request.userAgent);
+    if (body !== undefined) {
+      // RFC 3261 §13.2.2.4 / §13.2.1: the answer to an offer in the 2xx goes in the ACK.
+      ack.body = Buffer.from(body);
+      ack.headers.delete('content-length');
+      ack.headers.append('Content-Type', 'application/sdp');
+      ack.headers.append('Content-Length', String(ack.body.length));
+    }
     const bytes = this.ctx.session.sendDirect(ack);
     this.acks.set(tag, { bytes, count: 1, request: ack });
   }
@@ -301,7 +359,8 @@ class Call {
   private hold(): void {
     const s = this.ctx.session;
     this.heldFrom = this.clock.now();
-    const durationS = this.plan.durationS ?? (this.controls.waitForHangup ? undefined : 0);
+    const durationS = this.plan.durationS ?? (this.controls.waitForHangup ? undefined : this.media ? Math.max(3, this.plan.media!.timeoutS + 1) : 0);
+    if (this.media) this.startMediaActions();
     if (durationS !== undefined) {
       if (durationS > 0) s.emit({ type: 'waiting', what: 'call in progress; BYE when the duration ends', timeoutMs: durationS * 1000 });
       this.holdTimer = this.clock.setTimer(durationS * 1000, () => {
@@ -321,6 +380,10 @@ class Call {
   /** BYE (RFC 3261 §15.1.1) and its response end the run. */
   private hangup(why: 'normal' | 'interrupt' = 'normal'): void {
     if (this.phase !== 'confirmed' || !this.dialog) return;
+    if (why === 'normal' && this.dtmfPending) {
+      this.hangupAfterDtmf = true;
+      return;
+    }
     this.phase = 'ending';
     this.stopHold();
     const via = this.ctx.via();
@@ -400,6 +463,7 @@ class Call {
       return;
     }
     if (!inDialog) return this.reply(req, 481, 'Call/Transaction Does Not Exist');
+    if (req.method === 'INFO') this.media?.info(req);
     if (req.method === 'INFO' || req.method === 'UPDATE' || req.method === 'NOTIFY') return this.reply(req, 200, 'OK');
     // A re-INVITE would need an SDP answer; sipcall carries no media yet.
     return this.reply(req, req.method === 'INVITE' ? 488 : 501, req.method === 'INVITE' ? 'Not Acceptable Here' : 'Not Implemented', [{ name: 'Allow', value: ALLOW }]);
@@ -445,11 +509,81 @@ class Call {
   private finish(outcome: RunOutcome): void {
     if (this.phase === 'done') return;
     this.phase = 'done';
+    if (this.mediaWatch) this.clock.clearTimer(this.mediaWatch);
+    if (this.media) this.judgeMedia(outcome);
     this.clearRing();
     this.stopHold();
     for (const t of [this.guardTimer, this.lingerTimer]) if (t) this.clock.clearTimer(t);
     this.removeInterrupt?.();
     this.ctx.session.onRequest = undefined;
     this.resolve(outcome);
+  }
+
+  private dtmfPending = false;
+  private hangupAfterDtmf = false;
+
+  /** After the answer: DTMF (--dtmf), and a watch that says at once when no RTP comes. */
+  private startMediaActions(): void {
+    const media = this.media!;
+    const plan = this.plan.media!;
+    if (plan.dtmf?.length) {
+      this.dtmfPending = true;
+      // Half a second of audio first: some peers start listening for digits only then.
+      this.clock.setTimer(500, () => {
+        void media
+          .sendDtmf((body, contentType) => this.sendInfo(body, contentType))
+          .finally(() => {
+            this.dtmfPending = false;
+            if (this.hangupAfterDtmf) {
+              // Wait a moment for digits the peer sends back (an echo relays them).
+              this.clock.setTimer(1000, () => this.hangup());
+            }
+          });
+      });
+    }
+    const ms = plan.timeoutS * 1000;
+    this.mediaWatch = this.clock.setTimer(ms, () => {
+      this.mediaWatch = undefined;
+      const snap = media.stream.snapshot();
+      if (!snap || this.phase !== 'confirmed') return;
+      if (snap.received.packets === 0) {
+        this.ctx.session.emit({ type: 'note', level: 'warn', code: 'no-rtp-yet', text: `no RTP received ${plan.timeoutS} s after the answer (we sent ${snap.sent.packets} packets)` });
+      }
+    });
+  }
+
+  /** One INFO in the dialog (DTMF by SIP INFO); resolves when its transaction ends. */
+  private async sendInfo(body: string, contentType: string): Promise<void> {
+    if (!this.dialog || this.phase !== 'confirmed') return;
+    const req = inDialogRequest(this.dialog, 'INFO', this.ctx.via().value, this.plan.request.userAgent);
+    req.body = Buffer.from(body);
+    req.headers.delete('content-length');
+    req.headers.append('Content-Type', contentType);
+    req.headers.append('Content-Length', String(req.body.length));
+    const { result } = await transactAuthenticated(this.ctx, req);
+    if (!result.final || result.final.status >= 300) {
+      this.ctx.session.emit({ type: 'note', level: 'warn', code: 'dtmf-info-refused', text: `the INFO with a DTMF digit got ${result.final ? `${result.final.status} ${result.final.reason}` : result.outcome}: the peer may not take DTMF by SIP INFO (try --dtmf-mode rfc4733)` });
+    }
+  }
+
+  /** Stops the media, attaches its summary and verdicts to the outcome (docs/media.md). */
+  private judgeMedia(outcome: RunOutcome): void {
+    const media = this.media!;
+    const top = this.answer?.headers.list('via')[0];
+    const via = top ? parseVia(top) : null;
+    const viaReceived = via && (via.received || typeof via.rport === 'number') ? { address: via.received ?? this.ctx.localHost, port: typeof via.rport === 'number' ? via.rport : undefined } : undefined;
+    const { summary, judged } = media.finish(outcome.outcome === 'interrupted' ? 'interrupted' : 'call ended', { signallingPeer: this.ctx.session.peer, viaReceived });
+    if (summary) outcome.media = summary;
+    if (!this.answer) return;
+    if (judged.tooShort) outcome.summary += `; ${judged.tooShort}`;
+    for (const n of judged.notes) this.ctx.session.emit({ type: 'note', level: 'info', code: 'media-note', text: n });
+    if (judged.verdicts.length === 0) return;
+    const [first, ...rest] = judged.verdicts;
+    outcome.verdict = first;
+    if (rest.length) outcome.alsoVerdicts = rest;
+    if (outcome.outcome === 'success') {
+      outcome.outcome = judged.expectationFailed && first.id === 'tone-not-heard' ? 'expectation-failed' : 'media-failure';
+      outcome.summary += ` — but ${first.text}`;
+    }
   }
 }

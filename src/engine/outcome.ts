@@ -1,4 +1,4 @@
-import type { Outcome, Verdict } from '../events/types.js';
+import type { MediaSummary, Outcome, Verdict } from '../events/types.js';
 
 /** How a run ended, before the CLI turns it into an exit code and a `result` event. */
 export interface RunOutcome {
@@ -11,6 +11,10 @@ export interface RunOutcome {
   /** One line for the result: what happened. */
   summary: string;
   verdict?: Verdict;
+  /** Other causes that also stood (signalling first, then media: docs/verdicts.md). */
+  alsoVerdicts?: Verdict[];
+  /** The media figures, for a call with media. */
+  media?: MediaSummary;
 }
 
 /** The outcome for a final response from the wire. */

@@ -1,4 +1,5 @@
 import type { AuthPlan } from './auth-plan.js';
+import type { MediaPlan } from './media-plan.js';
 import type { RoutePlan } from './next-hop.js';
 import type { Target } from './target.js';
 import type { TlsPlan, UacTransport } from './tls-plan.js';
@@ -67,6 +68,8 @@ export interface InvitePlan extends PlanBase {
   durationS?: number;
   /** Seconds to wait for a final response after the first 1xx before CANCEL. */
   ringTimeoutS: number;
+  /** RTP media (docs/media.md); absent with `--no-media` (signalling only). */
+  media?: MediaPlan;
 }
 
 export interface OptionsPlan extends PlanBase {
@@ -118,4 +121,6 @@ export interface AnswerPlan {
   userAgent: string;
   /** Stop after this many seconds (undefined: until interrupted). */
   durationS?: number;
+  /** RTP media for the calls it answers; absent: signalling only (`--no-media`). */
+  media?: MediaPlan;
 }

@@ -39,6 +39,15 @@ export async function runUac(plan: UacPlan, env: EngineEnv, controls: CallContro
   const outcome = hop
     ? await runWithFailover(plan, hop, recording, (p, pin, e) => runOnce(p, e, controls, random, pin), random, deps)
     : await runOnce(plan, recording, controls, random);
+  if (outcome.verdict && outcome.media !== undefined) {
+    // A media verdict: a signalling cause that also stands comes first in the chain
+    // (our ACK lost and no RTP: the ACK explains both), the media ones follow.
+    const signalling = analyzeRun(events, { plan, outcome: 'success' });
+    if (signalling) {
+      outcome.alsoVerdicts = [outcome.verdict, ...(outcome.alsoVerdicts ?? [])];
+      outcome.verdict = signalling;
+    }
+  }
   outcome.verdict ??= analyzeRun(events, { plan, outcome });
   return outcome;
 }

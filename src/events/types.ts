@@ -10,6 +10,8 @@ export const EVENT_SCHEMA_VERSION = 1;
 
 // RFC 3263 server location and failover (dns.ts): part of the union below.
 import type { DnsAnswerEvent, DnsQueryEvent, TargetFailoverEvent, TargetSelectedEvent } from './dns.js';
+import type { MediaDtmfEvent, MediaStartedEvent, MediaStatsEvent, MediaStoppedEvent, MediaSummary } from './media.js';
+export type { MediaDtmfEvent, MediaStartedEvent, MediaStatsEvent, MediaStoppedEvent, MediaSummary } from './media.js';
 export type { DnsAnswerEvent, DnsNode, DnsNodeRecord, DnsQueryEvent, DnsRecordData, FailoverReason, ResolvedTargetView, ResolveResult, TargetFailoverEvent, TargetSelectedEvent } from './dns.js';
 
 /** RFC 3261 §17.1 client transaction timers, plus Timer M of RFC 6026. */
@@ -277,6 +279,8 @@ export type Outcome =
   | 'transport-error'
   | 'usage-error'
   | 'expectation-failed'
+  /** The call was answered, but its media failed (exit 6). */
+  | 'media-failure'
   | 'interrupted'
   | 'internal-error';
 
@@ -302,6 +306,10 @@ export interface ResultEvent extends EventBase {
   durationMs: number;
   summary: string;
   verdict?: Verdict;
+  /** Other causes that also stood (the verdict names the first in the chain). */
+  alsoVerdicts?: Verdict[];
+  /** The media figures of a call with media (per direction). */
+  media?: MediaSummary;
 }
 
 export type SipEvent =
@@ -327,6 +335,10 @@ export type SipEvent =
   | DnsAnswerEvent
   | TargetSelectedEvent
   | TargetFailoverEvent
+  | MediaStartedEvent
+  | MediaStatsEvent
+  | MediaDtmfEvent
+  | MediaStoppedEvent
   | ResultEvent;
 
 export type SipEventType = SipEvent['type'];

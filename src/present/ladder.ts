@@ -10,6 +10,7 @@
  *
  * Lines stream as events arrive. The header is written before the first line.
  */
+import { describeMediaDtmf, describeMediaStarted, describeMediaStopped } from './media.js';
 import type { Category, SipEvent } from '../events/types.js';
 import { describeLocalStatus, strayShort } from './describe.js';
 import { describeDnsAnswer, describeTargetSelected, failoverShort } from './dns-describe.js';
@@ -117,6 +118,13 @@ export class LadderRenderer {
         return [this.marginLine(e.t, s.warn(`! ${failoverShort(e)}`))];
       case 'tls.established':
         return this.verbose ? [this.marginLine(e.t, describeTls(e)[0]!)] : [];
+      case 'media.started':
+        return [this.marginLine(e.t, describeMediaStarted(e))];
+      case 'media.dtmf':
+        return [this.marginLine(e.t, describeMediaDtmf(e))];
+      case 'media.stopped':
+        return [this.marginLine(e.t, describeMediaStopped(e)[0]!)];
+      case 'media.stats':
       case 'wire':
       case 'waiting':
       case 'result':

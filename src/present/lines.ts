@@ -19,6 +19,7 @@ import {
 import { describeDnsAnswer, describeDnsQuery, describeFailover, describeTargetSelected } from './dns-describe.js';
 import { TIME_WIDTH, formatSeconds, formatTime } from './format.js';
 import { describeTls } from './tls.js';
+import { describeMediaDtmf, describeMediaStarted, describeMediaStats, describeMediaStopped } from './media.js';
 import type { Group } from './group.js';
 import type { Style } from './style.js';
 import { TimerMemory, describeFired, describeStarted, describeStopped, retransmitTimerFor } from './timers.js';
@@ -146,6 +147,14 @@ export class LineRenderer {
         const limit = e.timeoutMs !== undefined ? ` (up to ${formatSeconds(e.timeoutMs)})` : '';
         return [this.line(e.t, '·', s.dim(`waiting: ${e.what}${limit}`))];
       }
+      case 'media.started':
+        return [this.line(e.t, '♪', describeMediaStarted(e)), ...(this.verbose ? e.sdp.map((l) => `${INDENT}${s.dim(l)}`) : [])];
+      case 'media.stats':
+        return [this.line(e.t, '♪', describeMediaStats(e))];
+      case 'media.dtmf':
+        return [this.line(e.t, '♪', describeMediaDtmf(e))];
+      case 'media.stopped':
+        return describeMediaStopped(e).map((l, i) => (i === 0 ? this.line(e.t, '♪', l) : `${INDENT}${l.trimStart()}`));
       case 'result':
         return []; // the closing block is written by the presenter (result.ts)
     }

@@ -38,5 +38,6 @@ export function resultBlock(e: ResultEvent, style: Style, quiet: boolean): strin
   const lines = [resultLine(e, style)];
   if (!quiet && e.summary) lines.push(`  ${e.summary}`);
   if (e.verdict) lines.push(...verdictLines(e.verdict, style, quiet));
+  for (const v of e.alsoVerdicts ?? []) lines.push(quiet ? `  also: ${v.id}` : `  also: ${v.id}: ${v.text}`);
   return lines;
 }

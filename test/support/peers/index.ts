@@ -1,4 +1,4 @@
-// Real peers on loopback for integration tests: SIPp, Kamailio, free ports.
+// Real peers on loopback for integration tests: SIPp, Kamailio, dnsmasq, baresip, free ports.
 export { freePort, freePortBlock, freePorts, isPortFree, releasePort, PORT_MIN, PORT_MAX } from './ports.js';
 export type { PortOptions } from './ports.js';
 export { livePeerPids, pidAlive, stopAllPeers, usePeerCleanup } from './process.js';
@@ -13,3 +13,15 @@ export { headerOf, sendUdp, sipRequest, statusOf, token } from './udp.js';
 export type { SendUdpOptions, SipRequestOptions, UdpExchange } from './udp.js';
 export { startDnsmasq, dnsmasqArgs } from './dnsmasq.js';
 export type { DnsmasqOptions, DnsmasqPeer, DnsRecords, HostSpec, NaptrSpec, SrvSpec } from './dnsmasq.js';
+export { startBaresip, baresipConfig, parseRtpStats, parseRtcpSummary, receivedDtmf } from './baresip.js';
+export type {
+  BaresipEvent,
+  BaresipMode,
+  BaresipOptions,
+  BaresipPeer,
+  BaresipResponse,
+  ReceivedDtmf,
+  RtcpSummary,
+  RtpStats,
+  RtpStatsDirection,
+} from './baresip.js';

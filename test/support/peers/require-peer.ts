@@ -11,13 +11,14 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
-export type PeerName = 'sipp' | 'kamailio' | 'dnsmasq';
+export type PeerName = 'sipp' | 'kamailio' | 'dnsmasq' | 'baresip';
 
 /** The Debian package that provides each peer (what .ci/run installs). */
 export const PEER_PACKAGES: Readonly<Record<PeerName, string>> = {
   sipp: 'sip-tester',
   kamailio: 'kamailio',
   dnsmasq: 'dnsmasq',
+  baresip: 'baresip-core',
 };
 
 // Kamailio lives in /usr/sbin, which is not on every user's PATH.

@@ -42,6 +42,15 @@ export interface SippOptions {
   extraArgs?: string[];
   /** How long to wait for SIPp to be listening; default 10 s. */
   startTimeoutMs?: number;
+  /**
+   * `-rtp_echo`: SIPp 3.6.1 sends every datagram arriving on its media port
+   * (and on port+2) back to its source, unchanged (our own SSRC); nothing on
+   * port+1 (no RTCP). The built-in `uas` answers `m=audio <mediaPort> RTP/AVP 0`
+   * (PCMU only, no telephone-event), `c=IN IP4 <-mi>`.
+   */
+  rtpEcho?: boolean;
+  /** SIPp's media port (`-mp`; it also binds port+2); default: a free block of 4 on loopback. */
+  mediaPort?: number;
 }
 
 export interface SippPeer {
@@ -57,6 +66,8 @@ export interface SippPeer {
   readonly scenario: string;
   /** The full command line (for messages). */
   readonly argv: readonly string[];
+  /** SIPp's media (`-mp`) port on `host`: `[media_port]` in scenarios, the echo port with rtpEcho. */
+  readonly mediaPort: number;
   /** Resolves when SIPp exits (by itself, e.g. with -m, or after stop()). */
   readonly exited: Promise<ExitStatus>;
   /**
@@ -183,8 +194,9 @@ async function startSippOnce(opts: SippOptions): Promise<SippPeer> {
   if (opts.port === undefined) ownPorts.push(port);
   // SIPp's control socket is IPv4 only; media uses mp and mp+2 (audio, video)
   const controlPort = await freePort({ hosts: ['127.0.0.1'], tcp: false });
-  const mediaPort = await freePortBlock(4, { hosts, tcp: false });
-  ownPorts.push(controlPort, mediaPort, mediaPort + 1, mediaPort + 2, mediaPort + 3);
+  ownPorts.push(controlPort);
+  const mediaPort = opts.mediaPort ?? (await freePortBlock(4, { hosts, tcp: false }));
+  if (opts.mediaPort === undefined) ownPorts.push(mediaPort, mediaPort + 1, mediaPort + 2, mediaPort + 3);
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sipcall-sipp-'));
   registerTempDir(dir);
@@ -212,6 +224,7 @@ async function startSippOnce(opts: SippOptions): Promise<SippPeer> {
     '-nostdin',
     '-aa',
     '-buff_size', '4194304',
+    ...(opts.rtpEcho ? ['-rtp_echo'] : []),
     ...(opts.extraArgs ?? []),
   );
 
@@ -254,6 +267,7 @@ async function startSippOnce(opts: SippOptions): Promise<SippPeer> {
     pid: proc.pid,
     scenario: 'file' in scen ? scen.file : `builtin:${scen.builtin}`,
     argv: [sipp, ...argv],
+    mediaPort,
     exited: proc.exited,
     async messageLog(waitFor?: string | RegExp, timeoutMs = 2000) {
       if (cachedMessages !== undefined) return cachedMessages;
