@@ -258,10 +258,11 @@ export class MediaStream {
       return;
     }
     u[channel]++;
-    if (u.firstMs === undefined) {
-      u.firstMs = this.env.clock.now();
+    if (u[channel] === 1) {
+      if (channel === 'rtp') u.firstMs = this.env.clock.now();
       const a = this.facts.agreement?.remote;
-      this.emit({ type: 'note', level: 'warn', code: 'rtp-port-unreachable', text: `ICMP port unreachable for our ${channel.toUpperCase()} to ${a ? `${a.address}:${channel === 'rtp' ? a.port : a.rtcpPort}` : 'the peer'}: nothing listens on the port the SDP named` });
+      if (channel === 'rtp') this.emit({ type: 'note', level: 'warn', code: 'rtp-port-unreachable', text: `ICMP port unreachable for our RTP to ${a ? `${a.address}:${a.port}` : 'the peer'}: nothing listens on the port the SDP named` });
+      else this.emit({ type: 'note', level: 'info', code: 'rtcp-port-unreachable', text: `ICMP port unreachable for our RTCP to ${a ? `${a.address}:${a.rtcpPort}` : 'the peer'}: the peer takes no RTCP (SIPp does not); RTP is not affected` });
     }
   }
 

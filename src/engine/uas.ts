@@ -14,6 +14,10 @@ import type { Listener, ReplyFn } from '../transport/transport.js';
 import { sdpOffer } from './sdp-offer.js';
 import type { AnswerPlan } from './plan.js';
 import type { EngineEnv } from './session.js';
+import { MediaStream } from './media-stream.js';
+import { sdpOf } from './call-media.js';
+import { buildAnswer, buildOffer, localMediaOf } from '../media/sdp-offer.js';
+import { negotiate } from '../media/negotiate.js';
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, MESSAGE, INFO, NOTIFY';
 
@@ -32,6 +36,10 @@ interface PendingInvite {
   key: string;
   /** Removes the INVITE 64·T1 after its final response (Timer H / §13.3.1.4 horizon). */
   forget?: TimerHandle;
+  /** The RTP stream for this call, bound when the INVITE arrived (docs/media.md). */
+  media?: Promise<MediaStream | undefined>;
+  /** True when the INVITE had no offer: ours goes in the 2xx, the answer comes in the ACK. */
+  offeredInAnswer?: boolean;
 }
 
 /**
@@ -45,6 +53,11 @@ export class AutoAnswer {
   private listener?: Listener;
   private readonly invites = new Map<string, PendingInvite>();
   private readonly dialogs = new Set<string>();
+  /** Media streams of answered calls, by dialog id. */
+  private readonly streams = new Map<string, MediaStream>();
+  private recorded = false;
+  /** Calls answered, with media figures, for the summary at the end. */
+  readonly served = { calls: 0, withMedia: 0 };
   private closed = false;
 
   constructor(
@@ -120,7 +133,10 @@ export class AutoAnswer {
         const id = this.dialogId(msg);
         if (!this.dialogs.has(id)) return this.respond(msg, reply, peer, 481, 'Call/Transaction Does Not Exist');
         this.dialogs.delete(id);
-        return this.respond(msg, reply, peer, 200, 'OK');
+        this.respond(msg, reply, peer, 200, 'OK');
+        this.streams.get(id)?.stop('the caller hung up (BYE)');
+        this.streams.delete(id);
+        return;
       }
       case 'OPTIONS':
         return this.respond(msg, reply, peer, 200, 'OK', [
@@ -149,6 +165,15 @@ export class AutoAnswer {
   private invite(req: SipRequest, key: string, reply: ReplyFn, peer: string): void {
     const p: PendingInvite = { request: req, reply, peer, toTag: newTag(this.random), final: false, acked: false, timers: [], key };
     this.invites.set(key, p);
+    if (this.plan.media) {
+      // Bind RTP now, so the port is ready when the answer names it.
+      const media = this.recorded ? { ...this.plan.media, record: undefined } : this.plan.media;
+      if (media.record) this.recorded = true;
+      p.media = MediaStream.open(media, this.env, this.listener!.local.address).catch((err: Error) => {
+        this.emit({ type: 'note', level: 'warn', code: 'rtp-open-failed', text: `no RTP for this call: ${err.message}` });
+        return undefined;
+      });
+    }
     // §17.2.1: the server transaction sends 100 Trying at once.
     this.send(p, this.response(req, 100, 'Trying', undefined));
     this.send(p, this.response(req, 180, 'Ringing', p.toTag));
@@ -156,12 +181,19 @@ export class AutoAnswer {
       this.env.clock.setTimer(this.plan.ringMs, () => {
         if (p.final) return;
         const code = this.plan.respond;
+        if (p.media && code >= 200 && code < 300) {
+          void p.media.then((m) => {
+            if (!p.final && !this.closed) this.sendFinal(p, code, describeStatus(code).reason, m);
+          });
+          return;
+        }
+        void p.media?.then((m) => m?.close());
         this.sendFinal(p, code, describeStatus(code).reason);
       }),
     );
   }
 
-  private sendFinal(p: PendingInvite, status: number, reason: string): void {
+  private sendFinal(p: PendingInvite, status: number, reason: string, stream?: MediaStream, warning?: string): void {
     p.final = true;
     // A long-running `answer` must not keep every call it ever answered: after 64·T1 no
     // re-sent INVITE or ACK of this transaction can arrive any more (Timer H, §17.2.1).
@@ -176,9 +208,26 @@ export class AutoAnswer {
       const host = local.family === 6 ? `[${local.address}]` : local.address;
       extra.push({ name: 'Contact', value: `<sip:answer@${host}:${local.port}${this.plan.transport === 'tcp' ? ';transport=tcp' : ''}>` });
       extra.push({ name: 'Allow', value: ALLOW });
-      body = Buffer.from(sdpOffer({ address: local.address, port: 40002, sessionId: '1' }));
-      this.dialogs.add(`${p.request.headers.get('call-id')}|${headerParam(p.request.headers.get('from') ?? '', 'tag')}|${p.toTag}`);
+      const dialogId = `${p.request.headers.get('call-id')}|${headerParam(p.request.headers.get('from') ?? '', 'tag')}|${p.toTag}`;
+      if (stream) {
+        const answer = this.mediaAnswer(p, stream);
+        if (!answer.ok) {
+          // RFC 3264 §6 / RFC 3261 §21.4.26: no usable stream in the offer: 488 with a Warning.
+          stream.close();
+          p.final = false;
+          if (p.forget) this.env.clock.clearTimer(p.forget);
+          return this.sendFinal(p, 488, 'Not Acceptable Here', undefined, answer.warning);
+        }
+        body = Buffer.from(answer.sdp);
+        this.streams.set(dialogId, stream);
+        this.served.withMedia++;
+      } else {
+        body = Buffer.from(sdpOffer({ address: local.address, port: 40002, sessionId: '1' }));
+      }
+      this.served.calls++;
+      this.dialogs.add(dialogId);
     }
+    if (warning) extra.push({ name: 'Warning', value: warning });
     const res = this.response(p.request, status, reason, p.toTag, extra, body);
     this.send(p, res);
     if (this.listener!.reliable) return;
@@ -213,9 +262,46 @@ export class AutoAnswer {
       this.emit({ type: 'note', level: 'warn', text: 'an ACK that matches no INVITE we answered: ignored' });
       return;
     }
+    const first = !p.acked;
     p.acked = true;
     for (const t of p.timers) this.env.clock.clearTimer(t);
     p.timers = [];
+    if (!first) return;
+    const stream = this.streams.get(`${p.request.headers.get('call-id')}|${headerParam(p.request.headers.get('from') ?? '', 'tag')}|${p.toTag}`);
+    if (stream && p.offeredInAnswer) {
+      // The INVITE had no offer: the ACK carries the answer to ours (RFC 3261 §13.2.1).
+      const sdp = sdpOf(req);
+      const a = sdp ? negotiate(localMediaOf({}), sdp, 'offerer') : undefined;
+      if (!a?.ok) {
+        this.emit({ type: 'note', level: 'warn', code: 'media-refused', text: `the ACK carries ${a ? `no usable answer: ${a.text}` : 'no SDP answer to our offer'}; no media for this call` });
+        return;
+      }
+      void stream.start(a, false, 'answer in the ACK').then(() => this.afterStart(stream));
+      return;
+    }
+    if (stream) this.afterStart(stream);
+  }
+
+  /** Once media runs: the --dtmf digits, half a second in (RFC 4733, else in-band). */
+  private afterStart(stream: MediaStream): void {
+    const dtmf = this.plan.media?.dtmf;
+    if (!dtmf?.length) return;
+    this.env.clock.setTimer(500, () => stream.sendDtmf(dtmf, stream.canSendRfc4733 ? 'rfc4733' : 'inband'));
+  }
+
+  /** The SDP answer for the INVITE's offer (RFC 3264 §6), or our offer when it had none. */
+  private mediaAnswer(p: PendingInvite, stream: MediaStream): { ok: true; sdp: string } | { ok: false; warning: string } {
+    const offer = sdpOf(p.request);
+    const opts = { address: stream.address, port: stream.port, sessionId: String(Date.now()) };
+    if (!offer) {
+      p.offeredInAnswer = true;
+      return { ok: true, sdp: buildOffer(opts) };
+    }
+    const ans = buildAnswer(offer, opts);
+    if (!ans.ok) return { ok: false, warning: ans.warning };
+    // Media starts at once: the caller may send as soon as it has our answer (RFC 3264 §6).
+    void stream.start(ans.agreement, false, 'offer in the INVITE');
+    return { ok: true, sdp: ans.sdp };
   }
 
   private cancel(req: SipRequest, branch: string, reply: ReplyFn, peer: string): void {
@@ -282,6 +368,8 @@ export class AutoAnswer {
       if (p.forget) this.env.clock.clearTimer(p.forget);
     }
     this.invites.clear();
+    for (const m of this.streams.values()) m.stop('answer stopped');
+    this.streams.clear();
     await this.listener?.close();
   }
 }

@@ -182,7 +182,7 @@ export interface DtmfHit {
 export interface DtmfDetectorOptions {
   /** Default 8000. */
   sampleRate?: number;
-  /** Shortest tone reported, ms (estimated to a few ms). Default 32. */
+  /** Shortest tone reported, ms (estimated to a few ms). Default 30. */
   minToneMs?: number;
   /** Shortest silence that separates two presses of one key, ms. Default 30. */
   minGapMs?: number;
@@ -201,6 +201,11 @@ export interface DtmfDetectorOptions {
 const MIN_SHARE = 0.2;
 /** …and a tone needs at least one block in which the pair carries this share. */
 const STRONG_SHARE = 0.6;
+/**
+ * The share of a block the pair fills completely: ≈ 0.98 for a clean pair, less with G.711
+ * and line noise. A block counts as `share / FULL_SHARE` of a block of tone, at most 1.
+ */
+const FULL_SHARE = 0.9;
 
 /**
  * Finds DTMF keys in PCM and reports each press once, with its start time.
@@ -222,9 +227,10 @@ const STRONG_SHARE = 0.6;
  *
  * Durations are estimated from the shares, so a tone that starts or stops mid-block counts for
  * the part it fills. A key is reported once its tone reaches `minToneMs` and at least one block
- * is 60 % pair; the default 32 ms accepts a 40 ms tone (Q.24's usual minimum) at any alignment
- * and refuses single-packet blips. The same key again needs `minGapMs` of silence in between
- * (a 40 ms pause at any alignment passes); a short dropout inside a tone does not repeat it.
+ * is 60 % pair; the default 30 ms accepts a 40 ms tone (the usual minimum a receiver must take)
+ * at any alignment and refuses tones of 23 ms or less, and single-packet blips. The same key
+ * again needs `minGapMs` of silence in between (a 40 ms pause at any alignment passes); a short
+ * dropout inside a tone does not repeat it.
  */
 export class DtmfDetector {
   readonly sampleRate: number;
@@ -261,7 +267,7 @@ export class DtmfDetector {
   constructor(options: DtmfDetectorOptions = {}) {
     const {
       sampleRate = 8000,
-      minToneMs = 32,
+      minToneMs = 30,
       minGapMs = 30,
       minToneDbfs = -40,
       maxRowOverColumnDb = 8,
@@ -342,7 +348,7 @@ export class DtmfDetector {
       this.gapMs += this.blockMs;
       return;
     }
-    const filled = Math.min(1, share);
+    const filled = Math.min(1, share / FULL_SHARE);
     const untoned = (1 - filled) * this.blockMs;
     if (key !== this.key || this.gapMs + untoned >= this.minGapMs) {
       // A new press: another key, or the same key after a real pause.

@@ -263,7 +263,9 @@ export class Rfc4733Receiver {
           'packets ("the RTP timestamp identifies the beginning of the event"); receivers that go by the ' +
           'timestamp report this digit twice',
       );
-      this.shift(delta);
+      // Such peers (re-stamping relays) keep counting the duration from the event start, so
+      // only the timestamp to match moves; the duration is not rebased.
+      this.ts = timestamp;
       return true;
     }
     return false;

@@ -46,7 +46,7 @@ export function summaryLines(m: MediaSummary): string[] {
       (from ? `, from ${from}` : ''),
   );
   const q: string[] = [];
-  if (m.mos) q.push(`${m.mos.label} ${m.mos.value.toFixed(2)} (R ${m.mos.r}; ${Object.entries(m.mos.inputs).filter(([k]) => ['codec', 'lossPct', 'oneWayDelayMs', 'plc'].includes(k)).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  if (m.mos) q.push(`${m.mos.label} ${m.mos.value.toFixed(2)} (R ${m.mos.r}; ${Object.entries(m.mos.inputs).filter(([k]) => ['codec', 'lossPct', 'oneWayDelayMs', 'plc'].includes(k)).map(([k, v]) => `${k} ${typeof v === 'number' ? Math.round(v * 10) / 10 : v}`).join(', ')})`);
   if (m.tone) q.push(m.tone.heard ? `${m.tone.hz} Hz heard from ${((m.tone.firstHeardMs ?? 0) / 1000).toFixed(2)} s at ${m.tone.levelDbfs?.toFixed(1)} dBFS` : `${m.tone.hz} Hz not heard`);
   if (m.echo) q.push(`echo: ${m.echo.burstsReturned}/${m.echo.burstsSent} bursts came back${m.echo.medianMs !== undefined ? `, audio round trip min ${m.echo.minMs} ms, median ${m.echo.medianMs} ms, max ${m.echo.maxMs} ms` : ''}`);
   if (m.digitsSent) q.push(`digits sent ${m.digitsSent}`);
