@@ -114,7 +114,7 @@ describe.skipIf(requirePeers('kamailio').skip)('secrets: never in any output, ag
   function commands(): Array<{ name: string; argv: string[]; code: number }> {
     const uas = `port-${uasPort}@${k.hostPort}`;
     return [
-      { name: 'invite', argv: ['invite', uas, '--user', USER, '--duration', '0'], code: 0 },
+      { name: 'invite', argv: ['invite', '--no-media', uas, '--user', USER, '--duration', '0'], code: 0 },
       { name: 'options', argv: ['options', k.hostPort, '--user', USER], code: 0 },
       { name: 'register', argv: ['register', `${USER}@${k.hostPort}`, '--expires', '30'], code: 0 },
       { name: 'bye', argv: ['bye', `sip:${uas}`, '--call-id', 'stuck@test', '--from-tag', 'a1', '--to-tag', 'b2', '--user', USER], code: 1 },

@@ -90,7 +90,7 @@ describe('sipcall invite → sipcall answer, in one process', () => {
   for (const transport of ['udp', 'tcp'] as const) {
     it(`full call over ${transport.toUpperCase()}: both sides see the same flow; exit 0`, async () => {
       const { cli: answer, port } = await startAnswer(['--transport', transport, '--ring', '100']);
-      const { code, events } = await runCli(['invite', `sip:bob@127.0.0.1:${port}`, '--transport', transport]);
+      const { code, events } = await runCli(['invite', '--no-media', `sip:bob@127.0.0.1:${port}`, '--transport', transport]);
       expect(code).toBe(0);
       expect(wireSequence(events)).toEqual(['INVITE', '100', '180', '200', 'ACK', 'BYE', '200']);
       const [dialog] = ofType(events, 'dialog.established');
@@ -111,7 +111,7 @@ describe('sipcall invite → sipcall answer, in one process', () => {
 
   it('answer --respond 486: invite exits 1, the ACK reaches the UAS on the INVITE branch', async () => {
     const { cli: answer, port } = await startAnswer(['--respond', '486', '--ring', '50']);
-    const { code, events } = await runCli(['invite', `127.0.0.1:${port}`, '--t1', '100']);
+    const { code, events } = await runCli(['invite', '--no-media', `127.0.0.1:${port}`, '--t1', '100']);
     expect(code).toBe(1);
     expect(wireSequence(events)).toEqual(['INVITE', '100', '180', '486', 'ACK']);
     expect(resultOf(events)).toMatchObject({ outcome: 'failure-response', status: 486, statusLocal: false, exitCode: 1 });
@@ -123,7 +123,7 @@ describe('sipcall invite → sipcall answer, in one process', () => {
 
   it('Ctrl-C while the UAS rings: CANCEL, 200, 487, ACK; invite exits 130', async () => {
     const { cli: answer, port } = await startAnswer(['--ring', '30000']);
-    const call = startCli(['invite', `127.0.0.1:${port}`, '--t1', '100']);
+    const call = startCli(['invite', '--no-media', `127.0.0.1:${port}`, '--t1', '100']);
     await call.waitFor((e) => e.type === 'response.received' && e.status === 180);
     call.io.interrupt();
     expect(await call.done).toBe(130);

@@ -105,7 +105,7 @@ describe.skipIf(requirePeers('sipp').skip)('node bin/sipcall.cjs against SIPp', 
   it('invite --transport tcp against SIPp over TCP (uas-full.xml): exit 0, SIPp saw the whole call over TCP', async () => {
     const uas = await startSipp({ scenario: 'uas-full.xml', transport: 't1' });
     peers.push(uas);
-    const r = await sipcall(['invite', `bob@${uas.hostPort}`, '--transport', 'tcp', '--json']).exited;
+    const r = await sipcall(['invite', '--no-media', `bob@${uas.hostPort}`, '--transport', 'tcp', '--json']).exited;
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const events = lines(r.stdout);
@@ -132,7 +132,7 @@ describe.skipIf(requirePeers('sipp').skip)('node bin/sipcall.cjs against SIPp', 
   it('a real SIGINT while ringing (uas-100-silence.xml): CANCEL, 487, ACK; exit 130', async () => {
     const uas = await startSipp({ scenario: 'uas-100-silence.xml' });
     peers.push(uas);
-    const p = sipcall(['invite', `bob@${uas.hostPort}`, '--json', '--t1', '100']);
+    const p = sipcall(['invite', '--no-media', `bob@${uas.hostPort}`, '--json', '--t1', '100']);
     const deadline = Date.now() + 10_000;
     while (!p.stdout().includes('"status":100') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     p.signal('SIGINT');

@@ -64,7 +64,7 @@ describe.skipIf(requirePeers('dnsmasq', 'sipp').skip)('failover between SRV targ
     const uas = await startSipp({ scenario: 'uas-full.xml' });
     peers.push(silent, uas);
     const d = await zone([silent.port, uas.port]);
-    const { code, events } = await runCli(['invite', 'sip:bob@sipcall.test', '--dns-server', d.server, '--t1', '10', '--duration', '0']);
+    const { code, events } = await runCli(['invite', '--no-media', 'sip:bob@sipcall.test', '--dns-server', d.server, '--t1', '10', '--duration', '0']);
     const result = resultOf(events);
     expect(code, result.summary).toBe(0);
     const [failover] = ofType(events, 'target.failover');

@@ -34,7 +34,7 @@ describe.skipIf(requirePeers('kamailio', 'sipp').skip)('through Kamailio (407) t
   });
 
   it('INVITE through the 407, ACK and BYE with the same credentials (nc counting up)', async () => {
-    const { code, events } = await runJson(['invite', `port-${uas.port}@${k.hostPort}`, '--user', 'alice', '--duration', '0', '-v'], PASSWORD);
+    const { code, events } = await runJson(['invite', '--no-media', `port-${uas.port}@${k.hostPort}`, '--user', 'alice', '--duration', '0', '-v'], PASSWORD);
     expect(code, resultOf(events).summary).toBe(0);
     expect(finals(events, 'INVITE')).toEqual([407, 200]);
     const invites = sent(events, 'INVITE');
@@ -72,7 +72,7 @@ describe.skipIf(requirePeers('kamailio', 'sipp').skip)('through Kamailio (407) t
   });
 
   it('a wrong password: the second 407 stops the call with "credentials rejected" (exit 1, two INVITEs)', async () => {
-    const { code, events } = await runJson(['invite', `port-${uas.port}@${k.hostPort}`, '--user', 'bob', '--duration', '0'], { SIPCALL_PASSWORD: 'nope' });
+    const { code, events } = await runJson(['invite', '--no-media', `port-${uas.port}@${k.hostPort}`, '--user', 'bob', '--duration', '0'], { SIPCALL_PASSWORD: 'nope' });
     expect(code).toBe(1);
     expect(sent(events, 'INVITE')).toHaveLength(2);
     expect(finals(events, 'INVITE')).toEqual([407, 407]);
@@ -84,7 +84,7 @@ describe.skipIf(requirePeers('kamailio', 'sipp').skip)('through Kamailio (407) t
   });
 
   it('no credentials: the 407 is the outcome, with a note saying which realm asked and how to give them', async () => {
-    const { code, events } = await runJson(['invite', `port-${uas.port}@${k.hostPort}`, '--from', 'sip:alice@127.0.0.1', '--duration', '0']);
+    const { code, events } = await runJson(['invite', '--no-media', `port-${uas.port}@${k.hostPort}`, '--from', 'sip:alice@127.0.0.1', '--duration', '0']);
     expect(code).toBe(1);
     expect(sent(events, 'INVITE')).toHaveLength(1);
     expect(notes(events).join('\n')).toMatch(/realm "127\.0\.0\.1" \(Proxy-Authenticate, Digest MD5\) asked for credentials \(407 Proxy Authentication Required\) and none were given: give the user with --user/);

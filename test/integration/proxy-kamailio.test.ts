@@ -62,7 +62,7 @@ describe.skipIf(requirePeers('kamailio', 'sipp').skip)('--proxy and --route thro
   it('--proxy without ;lr: INVITE to the proxy with Route <proxy;lr>, relayed by R-URI; ACK and BYE follow Record-Route', async () => {
     const s = await uas('uas-full.xml');
     const target = `sip:port-${s.port}@127.0.0.1:${s.port}`;
-    const { code, events } = await runJson(['invite', target, '--proxy', `sip:${k.hostPort}`, '--user', 'alice', '--duration', '0', '-v'], PASSWORD);
+    const { code, events } = await runJson(['invite', '--no-media', target, '--proxy', `sip:${k.hostPort}`, '--user', 'alice', '--duration', '0', '-v'], PASSWORD);
     expect(code, resultOf(events).summary).toBe(0);
     expect(finals(events, 'INVITE')).toEqual([407, 200]);
     expect(notes(events)).toContain(`--proxy sip:${k.hostPort} has no ;lr: sent as sip:${k.hostPort};lr, a loose router (RFC 3261 §8.1.2 and §16.12; an outbound proxy is expected to loose-route)`);
@@ -103,7 +103,7 @@ describe.skipIf(requirePeers('kamailio', 'sipp').skip)('--proxy and --route thro
   it('CANCEL after the ring timeout carries the INVITE\'s Route (RFC 3261 §9.1) and reaches the callee through the proxy', async () => {
     const s = await uas('uas-ring-cancel.xml');
     const target = `sip:port-${s.port}@127.0.0.1:${s.port}`;
-    const { code, events } = await runJson(['invite', target, '--proxy', `sip:${k.hostPort};lr`, '--user', 'alice', '--ring-timeout', '1', '--t1', '100', '-v'], PASSWORD);
+    const { code, events } = await runJson(['invite', '--no-media', target, '--proxy', `sip:${k.hostPort};lr`, '--user', 'alice', '--ring-timeout', '1', '--t1', '100', '-v'], PASSWORD);
     expect(code, resultOf(events).summary).toBe(3);
     expect(notes(events).some((n) => n.includes('has no ;lr'))).toBe(false);
     const invite = wireOut(events, 'INVITE').at(-1)!;
@@ -132,7 +132,7 @@ describe.skipIf(requirePeers('kamailio', 'sipp').skip)('--proxy and --route thro
     const s = await uas('uas-full.xml');
     const target = `sip:bob@127.0.0.1:${s.port}`;
     const routes = [`sip:${k.hostPort};lr`, `sip:${s.hostPort};lr`];
-    const { code, events } = await runJson(['invite', target, '--route', routes[0]!, '--route', routes[1]!, '--user', 'alice', '--duration', '0', '-v'], PASSWORD);
+    const { code, events } = await runJson(['invite', '--no-media', target, '--route', routes[0]!, '--route', routes[1]!, '--user', 'alice', '--duration', '0', '-v'], PASSWORD);
     expect(code, resultOf(events).summary).toBe(0);
     for (const e of ofType(events, 'request.sent')) expect(e.to).toBe(k.hostPort);
     const invite = wireOut(events, 'INVITE').at(-1)!;
@@ -152,7 +152,7 @@ describe.skipIf(requirePeers('kamailio', 'sipp').skip)('--proxy and --route thro
   it('--route without ;lr is a strict router (RFC 3261 §12.2.1.1): it is the Request-URI, the target the last Route', async () => {
     const s = await uas('uas-full.xml');
     const target = `sip:port-${s.port}@127.0.0.1:${s.port}`;
-    const { code, events } = await runJson(['invite', target, '--route', `sip:${k.hostPort}`, '--user', 'alice', '--duration', '0', '-v'], PASSWORD);
+    const { code, events } = await runJson(['invite', '--no-media', target, '--route', `sip:${k.hostPort}`, '--user', 'alice', '--duration', '0', '-v'], PASSWORD);
     expect(code, resultOf(events).summary).toBe(0);
     expect(notes(events).some((n) => n.startsWith(`the first route sip:${k.hostPort} has no ;lr, so it is a strict router`))).toBe(true);
     const invite = wireOut(events, 'INVITE')[0]!;

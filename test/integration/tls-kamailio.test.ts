@@ -71,7 +71,7 @@ describe.skipIf(requireTlsPeers('sipp').skip)('SIP over TLS through Kamailio', (
 
   it('a full call over TLS: INVITE → 407 → INVITE with credentials → 200 → ACK → BYE, via Kamailio to SIPp over UDP', async () => {
     const { code, events } = await runJson(
-      ['invite', `sips:port-${uas.port}@127.0.0.1:${k.tls.valid}`, '--ca', pki.ca, '--user', 'alice', '--duration', '0', '-v'],
+      ['invite', '--no-media', `sips:port-${uas.port}@127.0.0.1:${k.tls.valid}`, '--ca', pki.ca, '--user', 'alice', '--duration', '0', '-v'],
       PASSWORD,
     );
     expect(code, resultOf(events).summary).toBe(0);

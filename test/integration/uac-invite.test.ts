@@ -47,7 +47,7 @@ describe.skipIf(requirePeers('sipp').skip)('sipcall invite against SIPp', () => 
   for (const transport of ['udp', 'tcp'] as const) {
     it(`full call over ${transport.toUpperCase()}: INVITE 100 180 200 ACK BYE 200, dialog ids, ACK and BYE as SIPp saw them, exit 0`, async () => {
       const uas = await sipp({ scenario: 'uas-full.xml', transport: transport === 'udp' ? 'u1' : 't1' });
-      const { code, events } = await runCli(['invite', `sip:bob@${uas.hostPort}`, '--transport', transport]);
+      const { code, events } = await runCli(['invite', '--no-media', `sip:bob@${uas.hostPort}`, '--transport', transport]);
       expect(code).toBe(0);
       expect(wireSequence(events)).toEqual(['INVITE', '100', '180', '200', 'ACK', 'BYE', '200']);
       const T = transport.toUpperCase();
@@ -96,7 +96,7 @@ describe.skipIf(requirePeers('sipp').skip)('sipcall invite against SIPp', () => 
 
   it('100 then silence with --ring-timeout 1: CANCEL (same branch, one Via, CSeq n CANCEL), 200, 487, ACK on the INVITE branch; no INVITE re-sent after the 1xx; exit 3', async () => {
     const uas = await sipp({ scenario: 'uas-100-silence.xml' });
-    const { code, events } = await runCli(['invite', `sip:bob@${uas.hostPort}`, '--ring-timeout', '1', '--t1', '50']);
+    const { code, events } = await runCli(['invite', '--no-media', `sip:bob@${uas.hostPort}`, '--ring-timeout', '1', '--t1', '50']);
     expect(code).toBe(3);
     expect(wireSequence(events)).toEqual(['INVITE', '100', 'CANCEL', '200', '487', 'ACK']);
 
@@ -140,7 +140,7 @@ describe.skipIf(requirePeers('sipp').skip)('sipcall invite against SIPp', () => 
 
   it('486 Busy Here: ACK on the INVITE branch, result 486 from the wire (not local), exit 1', async () => {
     const uas = await sipp({ scenario: 'uas-486.xml' });
-    const { code, events } = await runCli(['invite', `sip:bob@${uas.hostPort}`, '--t1', '100']);
+    const { code, events } = await runCli(['invite', '--no-media', `sip:bob@${uas.hostPort}`, '--t1', '100']);
     expect(code).toBe(1);
     expect(wireSequence(events)).toEqual(['INVITE', '100', '486', 'ACK']);
     const [inviteSent, ackSent] = ofType(events, 'request.sent');
@@ -164,7 +164,7 @@ describe.skipIf(requirePeers('sipp').skip)('sipcall invite against SIPp', () => 
 
   it('no answer at all, T1 = 50 ms: 7 INVITEs 50, 100, 200, 400, 800, 1600 ms apart, Timer B at 3.2 s, local 408, exit 3', async () => {
     const uas = await sipp({ scenario: 'uas-no-answer.xml' });
-    const { code, events } = await runCli(['invite', `sip:bob@${uas.hostPort}`, '--t1', '50']);
+    const { code, events } = await runCli(['invite', '--no-media', `sip:bob@${uas.hostPort}`, '--t1', '50']);
     expect(code).toBe(3);
 
     const sent = ofType(events, 'request.sent');
@@ -206,7 +206,7 @@ describe.skipIf(requirePeers('sipp').skip)('sipcall invite against SIPp', () => 
 
   it('closed UDP port: transport.error ECONNREFUSED long before Timer B, local 503, exit 4', async () => {
     const port = await closedUdpPort();
-    const { code, events } = await runCli(['invite', `sip:bob@127.0.0.1:${port}`, '--t1', '50']);
+    const { code, events } = await runCli(['invite', '--no-media', `sip:bob@127.0.0.1:${port}`, '--t1', '50']);
     expect(code).toBe(4);
     const errors = ofType(events, 'transport.error');
     expect(errors).toHaveLength(1);
@@ -221,7 +221,7 @@ describe.skipIf(requirePeers('sipp').skip)('sipcall invite against SIPp', () => 
 
   it('Ctrl-C while ringing: CANCEL, 200, 487, ACK, exit 130', async () => {
     const uas = await sipp({ scenario: 'uas-100-silence.xml' });
-    const cli = startCli(['invite', `sip:bob@${uas.hostPort}`, '--t1', '100']);
+    const cli = startCli(['invite', '--no-media', `sip:bob@${uas.hostPort}`, '--t1', '100']);
     await cli.waitFor((e) => e.type === 'response.received' && e.status === 100);
     cli.io.interrupt();
     const code = await cli.done;
@@ -243,7 +243,7 @@ describe.skipIf(requirePeers('sipp').skip)('sipcall invite against SIPp', () => 
   it('Ctrl-C during a call (--duration 30): BYE at once, 200, exit 130', async () => {
     const uas = await sipp({ scenario: 'uas-full.xml' });
     const started = Date.now();
-    const cli = startCli(['invite', `sip:bob@${uas.hostPort}`, '--duration', '30']);
+    const cli = startCli(['invite', '--no-media', `sip:bob@${uas.hostPort}`, '--duration', '30']);
     await cli.waitFor((e) => e.type === 'dialog.established');
     cli.io.interrupt();
     const code = await cli.done;
@@ -265,7 +265,7 @@ describe.skipIf(requirePeers('sipp').skip)('sipcall invite against SIPp', () => 
 
   it('Ctrl-C before any response: no CANCEL yet (RFC 3261 §9.1), Ctrl-C again quits at once; exit 130, nothing but INVITEs on the wire', async () => {
     const uas = await sipp({ scenario: 'uas-no-answer.xml' });
-    const cli = startCli(['invite', `sip:bob@${uas.hostPort}`, '--t1', '100']);
+    const cli = startCli(['invite', '--no-media', `sip:bob@${uas.hostPort}`, '--t1', '100']);
     await cli.waitFor((e) => e.type === 'request.sent');
     cli.io.interrupt();
     await cli.waitFor((e) => e.type === 'note' && e.text.startsWith('Ctrl-C: CANCEL waits for a provisional response'));
@@ -282,7 +282,7 @@ describe.skipIf(requirePeers('sipp').skip)('sipcall invite against SIPp', () => 
   it('2xx re-sent while no ACK seems to arrive (uas-200-no-ack.xml): the same ACK for each copy, also after Timer M', async () => {
     const uas = await sipp({ scenario: 'uas-200-no-ack.xml' });
     // T1 = 50 ms: Timer M (64·T1) ends at 3.2 s, before SIPp's fourth 200 at 3.5 s
-    const { code, events } = await runCli(['invite', `sip:bob@${uas.hostPort}`, '--t1', '50', '--duration', '4']);
+    const { code, events } = await runCli(['invite', '--no-media', `sip:bob@${uas.hostPort}`, '--t1', '50', '--duration', '4']);
     // this peer ignores the BYE too: Timer F (3.2 s) ends the run, a timeout
     expect(code).toBe(3);
     expect(resultOf(events).summary).toMatch(/^call answered \(200 OK\) but ending it failed: BYE: no final response before Timer F/);
@@ -303,7 +303,7 @@ describe.skipIf(requirePeers('sipp').skip)('sipcall invite against SIPp', () => 
 
   it('forked 2xx (two 200s, different To tags): ACKs both, BYEs the second at once, keeps the first until the hold time ends', async () => {
     const uas = await sipp({ scenario: 'uas-fork-2xx.xml' });
-    const { code, events } = await runCli(['invite', `sip:bob@${uas.hostPort}`, '--duration', '1']);
+    const { code, events } = await runCli(['invite', '--no-media', `sip:bob@${uas.hostPort}`, '--duration', '1']);
     expect(code).toBe(0);
     expect(wireSequence(events)).toEqual(['INVITE', '100', '200', 'ACK', '200', 'ACK', 'BYE', '200', 'BYE', '200']);
     // the second 200 came in the Accepted state (RFC 6026) and was passed up, not dropped

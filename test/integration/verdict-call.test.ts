@@ -29,7 +29,7 @@ describe.skipIf(requirePeers('sipp').skip)('call verdicts', () => {
   it('provisional-only: 100 Trying, silence, ring timeout, CANCEL answered 200, INVITE ended 487', async () => {
     const uas = await startSipp({ scenario: 'uas-100-silence.xml' });
     peers.push(uas);
-    const { code, result } = await sipcall('invite', uas.hostPort, '--ring-timeout', '1');
+    const { code, result } = await sipcall('invite', '--no-media', uas.hostPort, '--ring-timeout', '1');
     expect(code).toBe(3);
     expect(result.verdict?.id).toBe('provisional-only');
     expect(result.verdict?.text).toBe(`${uas.hostPort} answered 100 Trying and then nothing: no final response`);
@@ -44,7 +44,7 @@ describe.skipIf(requirePeers('sipp').skip)('call verdicts', () => {
   it('timeout-after-final: 200 OK to the INVITE, then the BYE is never answered', async () => {
     const uas = await startSipp({ scenario: 'uas-200-ignore-bye.xml' });
     peers.push(uas);
-    const { code, result, events } = await sipcall('invite', uas.hostPort, '--duration', '0', '--t1', '50', '--t2', '400');
+    const { code, result, events } = await sipcall('invite', '--no-media', uas.hostPort, '--duration', '0', '--t1', '50', '--t2', '400');
     const byes = events.filter((e) => e.type === 'request.sent' && e.method === 'BYE');
     expect(code).toBe(3);
     expect(result.statusLocal).toBe(true);

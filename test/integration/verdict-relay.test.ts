@@ -49,7 +49,7 @@ describe.skipIf(requirePeers('sipp').skip)('verdicts through the fault relay', (
 
   it('ack-lost-non2xx: the ACK for a 486 is dropped, SIPp keeps re-sending the 486', async () => {
     const { relay } = await rig('uas-486.xml', { dropRequests: ['ACK'] });
-    const { code, result, events } = await sipcall('invite', relay.hostPort, '--t1', '1000');
+    const { code, result, events } = await sipcall('invite', '--no-media', relay.hostPort, '--t1', '1000');
     const resent = events.filter((e) => e.type === 'response.received' && e.status === 486 && e.retransmission);
     expect(code).toBe(1);
     expect(result.status).toBe(486);
@@ -63,14 +63,14 @@ describe.skipIf(requirePeers('sipp').skip)('verdicts through the fault relay', (
 
   it('no ack-lost verdict when the ACK gets through (control)', async () => {
     const { relay } = await rig('uas-486.xml', {});
-    const { code, result } = await sipcall('invite', relay.hostPort, '--t1', '1000');
+    const { code, result } = await sipcall('invite', '--no-media', relay.hostPort, '--t1', '1000');
     expect(code).toBe(1);
     expect(result.verdict).toBeUndefined();
   });
 
   it('ack-lost-2xx: the ACK for a 200 is dropped; Contact private, no Record-Route', async () => {
     const { relay } = await rig('uas-200-private-contact.xml', { dropRequests: ['ACK'] });
-    const { result, events } = await sipcall('invite', relay.hostPort, '--duration', '2');
+    const { result, events } = await sipcall('invite', '--no-media', relay.hostPort, '--duration', '2');
     const resent = events.filter((e) => e.type === 'response.received' && e.status === 200 && e.method === 'INVITE' && e.retransmission);
     expect(resent.length).toBeGreaterThanOrEqual(2);
     expect(result.verdict?.id).toBe('ack-lost-2xx');

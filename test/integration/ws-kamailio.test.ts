@@ -71,7 +71,7 @@ describe.skipIf(requireTlsPeers('sipp').skip)('SIP over WebSocket through Kamail
 
     it(`a call over ${name}: INVITE → 407 → INVITE → 200 → ACK → BYE, via Kamailio to SIPp over UDP`, async () => {
       const { code, events } = await runJson(
-        ['invite', `sip:port-${uas.port}@127.0.0.1`, '--ws-url', url(), ...tlsArgs(), '--user', 'alice', '--duration', '0', '-v'],
+        ['invite', '--no-media', `sip:port-${uas.port}@127.0.0.1`, '--ws-url', url(), ...tlsArgs(), '--user', 'alice', '--duration', '0', '-v'],
         PASSWORD,
       );
       expect(code, resultOf(events).summary).toBe(0);

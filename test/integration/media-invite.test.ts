@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { it } from 'vitest';
+import { startBaresip } from '../support/peers/baresip.js';
+import { usePeerCleanup } from '../support/peers/process.js';
+import { startSipp } from '../support/peers/sipp.js';
+
+usePeerCleanup();
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = process.env.MI_BIN ?? fileURLToPath(new URL('../../bin/sipcall.cjs', import.meta.url));
+function sipcall(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = ''; let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c));
+  child.stderr.on('data', (c: Buffer) => (stderr += c));
+  child.stdin.end('');
+  return new Promise((r) => child.once('close', (code) => r({ code, stdout, stderr })));
+}
+it('explore', async () => {
+  const bob = await startBaresip({ mode: 'tone', toneHz: 440 });
+  let r = await sipcall(['invite', bob.uri, '--duration', '3', '--record', '/tmp/mi/a.wav', '--expect-tone', '440', '--json']);
+  writeFileSync('/tmp/mi/1.txt', `${r.code}\n${r.stdout}\n${r.stderr}`);
+  await new Promise((res) => setTimeout(res, 1500));
+  writeFileSync('/tmp/mi/1b.txt', bob.output());
+  r = await sipcall(['invite', bob.uri, '--duration', '3', '--record-both', '/tmp/mi/b.wav', '--play', 'tone:700', '--dtmf', '159#', '--json']);
+  writeFileSync('/tmp/mi/2.txt', `${r.code}\n${r.stdout}\n${r.stderr}`);
+  r = await sipcall(['invite', bob.uri, '--duration', '2', '--dtmf-mode', 'info', '--dtmf', '7', '--json']);
+  writeFileSync('/tmp/mi/3.txt', `${r.code}\n${r.stdout}\n${r.stderr}`);
+  await new Promise((res) => setTimeout(res, 1500));
+  writeFileSync('/tmp/mi/3b.txt', bob.output());
+  await bob.stop();
+  const echo = await startBaresip({ mode: 'echo', verbose: true });
+  r = await sipcall(['invite', echo.uri, '--duration', '3', '--dtmf', '159#', '--json']);
+  writeFileSync('/tmp/mi/4.txt', `${r.code}\n${r.stdout}\n${r.stderr}`);
+  await new Promise((res) => setTimeout(res, 1500));
+  writeFileSync('/tmp/mi/4b.txt', echo.output());
+  await echo.stop();
+  const s = await startSipp({ scenario: 'uas', rtpEcho: true });
+  r = await sipcall(['invite', `bob@${s.hostPort}`, '--duration', '3', '--check', 'echo', '--json']);
+  writeFileSync('/tmp/mi/5.txt', `${r.code}\n${r.stdout}\n${r.stderr}`);
+  await s.stop();
+  const s2 = await startSipp({ scenario: 'uas' });
+  r = await sipcall(['invite', `bob@${s2.hostPort}`, '--duration', '3', '--json']);
+  writeFileSync('/tmp/mi/6.txt', `${r.code}\n${r.stdout}\n${r.stderr}`);
+  r = await sipcall(['invite', `bob@${s2.hostPort}`, '--duration', '1', '--json']);
+  writeFileSync('/tmp/mi/7.txt', `${r.code}\n${r.stdout}\n${r.stderr}`);
+  r = await sipcall(['invite', `bob@${s2.hostPort}`, '--no-media', '--json']);
+  writeFileSync('/tmp/mi/8.txt', `${r.code}\n${r.stdout}\n${r.stderr}`);
+  await s2.stop();
+});
