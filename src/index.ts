@@ -50,3 +50,9 @@ export { analyzeRun, collectFacts, NOTE_CODE, UDP_SIZE_LIMIT, VERDICT_IDS } from
 export type { AnalyzeOptions, RunFacts, TxFacts, VerdictId } from './engine/verdict/index.js';
 export { runDiagnose } from './engine/diagnose.js';
 export type { DiagnosePlan, DiagnoseReport, DiagnoseStep, DiagnoseStepName } from './engine/diagnose.js';
+
+// Media (docs/media.md): the pure RTP session and its socket pair, for library users and benches.
+export { MediaSession } from './media/session.js';
+export type { MediaSessionConfig, MediaSessionPorts, MediaObserver, MediaSessionSnapshot } from './media/session.js';
+export { ToneSource } from './media/tone.js';
+export { RtpSocketPair } from './transport/rtp-socket.js';
