@@ -53,7 +53,7 @@ export function mediaVerdicts(input: MediaVerdictInput): MediaVerdicts {
   const r = s.received;
   const weReceive = a.direction === 'sendrecv' || a.direction === 'recvonly';
   const weSend = a.direction === 'sendrecv' || a.direction === 'sendonly';
-  const sdpRef = [a.remote.connectionLine, a.remote.mediaLine].filter(Boolean).join('; ');
+  const sdpRef = [a.remote.connectionLine, a.remote.mediaLine].filter(Boolean).map((l) => `answer ${l}`).join('; ');
   const remote = `${a.remote.address}:${a.remote.port}`;
   const peerHost = input.signallingPeer.replace(/^\[?([^\]]*?)\]?(:\d+)?$/, '$1');
 
@@ -190,7 +190,7 @@ export function mediaVerdicts(input: MediaVerdictInput): MediaVerdicts {
     out.verdicts.push({
       id: 'direction-mismatch',
       text: `we offered sendrecv; the answer leaves us ${a.direction}: audio can only go ${a.direction === 'recvonly' ? 'from the peer to us' : a.direction === 'sendonly' ? 'from us to the peer' : 'nowhere'}`,
-      evidence: [sdpRef, ...(a.directionLine ? [a.directionLine] : [])],
+      evidence: [sdpRef, ...(a.directionLine ? [`answer ${a.directionLine}`] : [])],
       next: ['RFC 3264 §6.1: a sendrecv offer may be answered with any direction; a one-way answer without a hold intent is usually a misconfigured peer'],
     });
   }
