@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../engine/errors.js';
-import type { DtmfMode, MediaPlan, PlayPlan } from '../engine/media-plan.js';
+import type { DtmfMode, MediaFaults, MediaPlan, PlayPlan } from '../engine/media-plan.js';
+import { isIP } from 'node:net';
 import { DtmfStringError, DTMF_STRING_ACCEPTS, parseDtmfString } from '../media/dtmf-digits.js';
 import { parsePlaySpec, PlaySpecError } from '../media/tone.js';
 import { parseWav, wavSamples, WavFormatError } from '../media/wav.js';
@@ -56,7 +57,61 @@ export function mediaPlanFrom(flags: ParsedCommand['flags']): MediaPlan | undefi
   if (expectToneHz !== undefined) plan.expectToneHz = expectToneHz;
   if (flags.rtpPort !== undefined) plan.ports = rtpPortsFrom(String(flags.rtpPort));
   if (flags.echo === true) plan.echo = true;
+  const faults = faultsFrom(flags.fault);
+  if (faults) plan.faults = faults;
   return plan;
+}
+
+const FAULT_HELP = 'use drop=5%, jitter=30ms, stop-after=2s, no-rtp, pt=8, from-other-port, sdp-port=N or sdp-address=ADDR (comma-separated or repeated)';
+
+/**
+ * `answer --fault …`: the fault injector (docs/media.md), for testing what a caller's media
+ * checks say. Items: `drop=5%`, `jitter=30ms` (uniform 0–30 ms delay per packet), `stop-after=2s`,
+ * `no-rtp`, `pt=N`, `from-other-port`, `sdp-port=N`, `sdp-address=ADDR`.
+ */
+export function faultsFrom(v: unknown): MediaFaults | undefined {
+  const items = (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean);
+  if (!items.length) return undefined;
+  const f: MediaFaults = {};
+  for (const item of items) {
+    const [key, value = ''] = item.split('=', 2) as [string, string?];
+    const num = (re: RegExp, what: string, max: number): number => {
+      const m = re.exec(value);
+      const n = m ? Number(m[1]) : NaN;
+      if (!m || !(n >= 0) || n > max) throw new UsageError(`--fault ${item}: ${what}`, FAULT_HELP);
+      return n;
+    };
+    switch (key.toLowerCase()) {
+      case 'drop':
+        f.dropPct = num(/^(\d+(?:\.\d+)?)%?$/, 'give a loss in percent, 0-100', 100);
+        break;
+      case 'jitter':
+        f.jitterMs = num(/^(\d+(?:\.\d+)?)(?:ms)?$/, 'give a delay spread in ms, up to 1000', 1000);
+        break;
+      case 'stop-after':
+        f.stopAfterS = num(/^(\d+(?:\.\d+)?)s?$/, 'give seconds', 86400);
+        break;
+      case 'no-rtp':
+        f.noRtp = true;
+        break;
+      case 'pt':
+        f.payloadType = num(/^(\d{1,3})$/, 'give a payload type 0-127', 127);
+        break;
+      case 'from-other-port':
+        f.fromOtherPort = true;
+        break;
+      case 'sdp-port':
+        f.sdpPort = num(/^(\d{1,5})$/, 'give a port 1-65535', 65535);
+        break;
+      case 'sdp-address':
+        if (!isIP(value)) throw new UsageError(`--fault ${item}: ${JSON.stringify(value)} is not an IP address`, FAULT_HELP);
+        f.sdpAddress = value;
+        break;
+      default:
+        throw new UsageError(`--fault ${JSON.stringify(item)} is not known`, FAULT_HELP);
+    }
+  }
+  return f;
 }
 
 function playFrom(spec: string): PlayPlan {

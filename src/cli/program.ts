@@ -256,7 +256,8 @@ Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
         .option('--record-both <file.wav>', 'record both ways in stereo: L = sent, R = received')
         .option('--dtmf <digits>', 'send these digits (RFC 4733) after answering')
         .option('--media-timeout <seconds>', 'no RTP this long is reported (default 2)')
-        .option('--rtp-port <n|a-b>', 'RTP port (even) or range for answered calls'),
+        .option('--rtp-port <n|a-b>', 'RTP port (even) or range for answered calls')
+        .option('--fault <spec>', 'fault injector for tests: drop=5%, jitter=30ms, stop-after=2s, no-rtp, pt=8, from-other-port, sdp-port=N, sdp-address=ADDR (repeatable)', collect, []),
     ).action(action('answer'));
   }
 

@@ -14,6 +14,7 @@ import { transact } from './transact.js';
 import { transactAuthenticated } from './transact-auth.js';
 import type { UacContext } from './uac-context.js';
 import { CallMedia } from './call-media.js';
+import { mediaRefusedResponse } from './verdict/media-refused-response.js';
 import { parseVia } from '../sip/via.js';
 import { WavOpenError } from './wav-writer.js';
 import { UsageError } from './errors.js';
@@ -240,6 +241,10 @@ class Call {
       return;
     }
     const out = this.cancel?.sent && res.status === 487 ? this.cancelOutcome(res) : this.cancel ? this.cancelOutcome(res) : fromFinal(res.status, res.reason, 'INVITE');
+    if (this.media && !this.cancel) {
+      const v = mediaRefusedResponse(res, 'PCMU/8000, PCMA/8000, telephone-event/8000 over RTP/AVP');
+      if (v) out.verdict = v;
+    }
     if (authStop) out.summary += ` — ${authStop}`;
     // The transaction ACKs this final and stays in Completed for Timer D, re-ACKing re-sent
     // finals. A probe should not hold the terminal for 32 s: sipcall lingers 4·T1 (capped by

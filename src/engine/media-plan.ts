@@ -32,4 +32,22 @@ export interface MediaPlan {
   ports?: RtpPortChoice;
   /** answer --echo: loop the received audio back. */
   echo?: boolean;
+  /** answer --fault: a fault injector for tests of a peer's media checks (docs/media.md). */
+  faults?: MediaFaults;
+}
+
+/** `--fault` items: what `answer` does wrong on purpose. */
+export interface MediaFaults {
+  dropPct?: number;
+  jitterMs?: number;
+  stopAfterS?: number;
+  noRtp?: boolean;
+  /** Send audio with this payload type instead of the agreed one. */
+  payloadType?: number;
+  /** Send RTP from another port than the one the SDP names. */
+  fromOtherPort?: boolean;
+  /** Name this port in the SDP's m= line instead of ours. */
+  sdpPort?: number;
+  /** Name this address in the SDP's c= line instead of ours. */
+  sdpAddress?: string;
 }

@@ -12,6 +12,8 @@ import type { TransportError } from '../transport/errors.js';
 import type { MediaPlan, PlayPlan } from './media-plan.js';
 import type { EngineEnv } from './session.js';
 import { WavWriter } from './wav-writer.js';
+import { Impairment } from '../media/impairment.js';
+import dgram from 'node:dgram';
 
 /** The agreed stream, for the engine and the verdicts. */
 export type AgreedMedia = Extract<MediaAgreement, { ok: true }>;
@@ -50,6 +52,8 @@ export class MediaStream {
   private readonly wallBase: number;
   readonly facts: MediaRunFacts;
   private remoteKey = '';
+  private impairment?: Impairment;
+  private other?: dgram.Socket;
   private stopped = false;
 
   private constructor(
@@ -126,10 +130,29 @@ export class MediaStream {
     }
     this.facts.startedMs = this.env.clock.now();
     const source = this.source(this.plan.play);
+    const faults = this.plan.faults;
+    let sendRtp = (b: Uint8Array, l: number): boolean => this.socket.send('rtp', b, l);
+    if (faults?.fromOtherPort) {
+      // Another socket, another port: RTP from where the SDP did not say (a NAT, an SBC).
+      const other = dgram.createSocket({ type: remote.family === 6 ? 'udp6' : 'udp4' });
+      other.on('error', () => {});
+      await new Promise<void>((resolve) => other.bind(0, this.address, () => resolve()));
+      this.other = other;
+      sendRtp = (b, l) => {
+        other.send(b, 0, l, remote.port, remote.address);
+        return true;
+      };
+    }
+    if (faults && (faults.dropPct || faults.jitterMs || faults.stopAfterS !== undefined || faults.noRtp)) {
+      this.impairment = new Impairment(faults, this.env.clock, Math.random, sendRtp);
+      const imp = this.impairment;
+      sendRtp = (b, l) => imp.send(b, l);
+    }
     this.session = new MediaSession(
       {
         codec: agreement.codec.name,
         payloadType: agreement.codec.payloadType,
+        ...(faults?.payloadType !== undefined ? { sendPayloadType: faults.payloadType } : {}),
         dtmfPayloadType: agreement.dtmfPayloadType,
         ptimeMs: 20,
         direction: agreement.direction,
@@ -144,7 +167,7 @@ export class MediaStream {
       },
       {
         clock: this.env.clock,
-        sendRtp: (b, l) => this.socket.send('rtp', b, l),
+        sendRtp,
         sendRtcp: (b, l) => this.socket.send('rtcp', b, l),
         wallclockMs: () => this.wallBase + this.env.clock.now(),
         random: Math.random,
@@ -208,10 +231,12 @@ export class MediaStream {
     this.session?.stop();
     const snap = this.session?.snapshot();
     this.socket.close();
+    this.other?.close();
     this.recorder?.close();
     if (!snap || !this.facts.agreement) return undefined;
     this.facts.snapshot = snap;
     const summary = summarize(snap, this.facts, formatEndpoint(this.socket.local));
+    if (this.impairment) summary.injected = this.impairment.report();
     this.facts.summary = summary;
     this.emit({ type: 'media.stopped', reason, summary });
     return summary;
@@ -223,6 +248,7 @@ export class MediaStream {
     this.stopped = true;
     this.session?.stop(true);
     this.socket.close();
+    this.other?.close();
     this.recorder?.close();
   }
 

@@ -299,9 +299,14 @@ export class AutoAnswer {
     }
     const ans = buildAnswer(offer, opts);
     if (!ans.ok) return { ok: false, warning: ans.warning };
+    const f = this.plan.media?.faults;
+    let sdp = ans.sdp;
+    // --fault sdp-port / sdp-address: name a place where nothing listens (a wrong c= or m=).
+    if (f?.sdpPort !== undefined) sdp = sdp.replace(/^m=audio \d+/m, `m=audio ${f.sdpPort}`);
+    if (f?.sdpAddress !== undefined) sdp = sdp.replace(/^c=IN (IP[46]) \S+/m, (_m, fam: string) => `c=IN ${fam} ${f.sdpAddress}`);
     // Media starts at once: the caller may send as soon as it has our answer (RFC 3264 §6).
     void stream.start(ans.agreement, false, 'offer in the INVITE');
-    return { ok: true, sdp: ans.sdp };
+    return { ok: true, sdp };
   }
 
   private cancel(req: SipRequest, branch: string, reply: ReplyFn, peer: string): void {

@@ -79,6 +79,8 @@ export interface MediaSummary {
   echo?: { burstsSent: number; burstsReturned: number; minMs?: number; medianMs?: number; maxMs?: number };
   digitsReceived: string;
   digitsSent: string;
+  /** `answer --fault`: what the injector did (the truth a peer's figures are checked against). */
+  injected?: { offered: number; dropped: number; sent: number; dropPct: number; jitterMs: number };
 }
 
 export interface MediaStoppedEvent {

@@ -16,6 +16,8 @@ export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 export interface MediaSessionConfig {
   codec: G711Name;
   payloadType: number;
+  /** Send audio with this payload type instead (a fault injector's wrong PT). */
+  sendPayloadType?: number;
   dtmfPayloadType?: number;
   ptimeMs: number;
   /** Our side: may we send, may we receive (RFC 3264 §6.1). */
@@ -132,7 +134,7 @@ export class MediaSession {
     this.recvFrame = new Int16Array(this.frameSamples);
     this.playout = new PlayoutBuffer(this.frameSamples);
     this.sender = new RtpSender(
-      { codec: cfg.codec, payloadType: cfg.payloadType, dtmfPayloadType: cfg.dtmfPayloadType, ssrc: cfg.ssrc, sequence: cfg.sequence, timestamp: cfg.timestamp, frameSamples: this.frameSamples, ptimeMs: cfg.ptimeMs },
+      { codec: cfg.codec, payloadType: cfg.sendPayloadType ?? cfg.payloadType, dtmfPayloadType: cfg.dtmfPayloadType, ssrc: cfg.ssrc, sequence: cfg.sequence, timestamp: cfg.timestamp, frameSamples: this.frameSamples, ptimeMs: cfg.ptimeMs },
       (b, l) => ports.sendRtp(b, l),
     );
     this.sender.onDigitSent = (digit, _e, atMs, durationMs) => observer.digitSent?.({ digit, method: 'rfc4733', atMs, durationMs });
