@@ -391,6 +391,9 @@ class Call {
     }
     this.phase = 'ending';
     this.stopHold();
+    // Media stops with our BYE: the peer closes its RTP port when it gets it, and our packets
+    // after that would only earn ICMP errors (and a false rtp-port-unreachable).
+    this.media?.stream.stop(why === 'interrupt' ? 'interrupted: BYE sent' : 'BYE sent');
     const via = this.ctx.via();
     const bye = inDialogRequest(this.dialog, 'BYE', via.value, this.plan.request.userAgent);
     const held = ((this.clock.now() - this.heldFrom) / 1000).toFixed(1);

@@ -18,6 +18,7 @@ import { MediaStream } from './media-stream.js';
 import { sdpOf } from './call-media.js';
 import { buildAnswer, buildOffer, localMediaOf } from '../media/sdp-offer.js';
 import { negotiate } from '../media/negotiate.js';
+import { parseDtmfInfo } from '../media/dtmf-info.js';
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, MESSAGE, INFO, NOTIFY';
 
@@ -149,13 +150,24 @@ export class AutoAnswer {
         const expires = msg.headers.get('expires') ?? '3600';
         return this.respond(msg, reply, peer, 200, 'OK', contacts.map((c) => ({ name: 'Contact', value: headerParam(c, 'expires') !== undefined || c === '*' ? c : `${c};expires=${expires}` })));
       }
-      case 'MESSAGE':
       case 'INFO':
+        this.dtmfInfo(msg);
+        return this.respond(msg, reply, peer, 200, 'OK');
+      case 'MESSAGE':
       case 'NOTIFY':
         return this.respond(msg, reply, peer, 200, 'OK');
       default:
         return this.respond(msg, reply, peer, 501, 'Not Implemented', [{ name: 'Allow', value: ALLOW }]);
     }
+  }
+
+  /** DTMF by SIP INFO (application/dtmf-relay, application/dtmf) from the caller. */
+  private dtmfInfo(req: SipRequest): void {
+    const type = req.headers.get('content-type');
+    if (!type || !req.body.length) return;
+    const r = parseDtmfInfo(type, Buffer.from(req.body).toString('utf8'));
+    if ('error' in r) return;
+    this.emit({ type: 'media.dtmf', direction: 'received', digit: r.digit, method: 'info', durationMs: r.durationMs });
   }
 
   private dialogId(req: SipRequest): string {
