@@ -189,12 +189,19 @@ async function runAnswer(cmd: ParsedCommand, io: CliIo): Promise<number> {
     const local = await uas.start();
     env.sink({ type: 'note', t: env.clock.now(), level: 'info', text: `answering on ${local.family === 6 ? `[${local.address}]` : local.address}:${local.port} (${plan.transport.toUpperCase()}): INVITE → 100, 180, ${plan.respond} after ${plan.ringMs} ms; Ctrl-C to stop` });
     const stopped = await new Promise<'interrupt' | 'duration'>((resolve) => {
-      const remove = controls.onInterrupt(() => {
+      let remove = controls.onInterrupt(() => {
         remove();
         resolve('interrupt');
       });
+      let timer: ReturnType<typeof env.clock.setTimer> | undefined;
+      const removeInterrupt = remove;
+      remove = () => {
+        if (timer) env.clock.clearTimer(timer);
+        removeInterrupt();
+      };
       if (plan.durationS !== undefined) {
-        env.clock.setTimer(plan.durationS * 1000, () => {
+        timer = env.clock.setTimer(plan.durationS * 1000, () => {
+          timer = undefined;
           remove();
           resolve('duration');
         });

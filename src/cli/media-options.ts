@@ -170,6 +170,6 @@ export function rtpPortsFrom(text: string): { min: number; max: number } {
   if (!m || a < 1024 || b > 65534 || a > b) throw new UsageError(`--rtp-port ${JSON.stringify(text)} is not a port or a range in 1024-65534`, 'example: --rtp-port 40000 or --rtp-port 40000-40100');
   if (a === b && a % 2 === 1) throw new UsageError(`--rtp-port ${a} is odd`, 'RTP uses an even port and RTCP the next odd one (RFC 3550 §11)');
   if (a === b) return { min: a, max: a };
-  if (b - a < 1) throw new UsageError(`--rtp-port ${text} holds no RTP/RTCP pair`, 'give a range of at least two ports');
+  if (a + (a % 2) + 1 > b) throw new UsageError(`--rtp-port ${text} holds no RTP/RTCP pair`, 'give a range of at least two ports');
   return { min: a, max: b - 1 };
 }

@@ -90,7 +90,8 @@ export class CallMedia {
       this.stream.facts.refused = a;
       return { ok: false };
     }
-    for (const n of a.notes) this.note(`answer${n.line ? ` line ${n.line}` : ''}: ${n.text}`, `sdp-${n.code}`);
+    // The note texts cite their line already ("answer line 7: m=audio …").
+    for (const n of a.notes) this.note(n.text, `sdp-${n.code}`);
     return { ok: true, start: () => this.stream.start(a, false, 'answer') };
   }
 

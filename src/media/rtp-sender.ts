@@ -37,7 +37,7 @@ export class RtpSender {
   private readonly dtmf: Rfc4733Sender | undefined;
   private readonly queue: DtmfQueueItem[] = [];
   private pauseTicks = 0;
-  private current?: { digit: string; event: number; startedAtMs: number };
+  private current?: { digit: string; event: number; startedAtMs: number; durationMs: number };
   packets = 0;
   octets = 0;
   dtmfPackets = 0;
@@ -122,7 +122,7 @@ export class RtpSender {
       if (this.current) {
         const c = this.current;
         this.current = undefined;
-        this.onDigitSent?.(c.digit, c.event, c.startedAtMs, nowMs - c.startedAtMs);
+        this.onDigitSent?.(c.digit, c.event, c.startedAtMs, c.durationMs);
       }
       if (this.pauseTicks > 0) {
         this.pauseTicks--;
@@ -136,7 +136,7 @@ export class RtpSender {
       }
       // RFC 4733 §2.5.1.2: the event's timestamp is its start, on the audio clock.
       d.start(item.event, this.ts, item.durationMs);
-      this.current = { digit: item.digit, event: item.event, startedAtMs: nowMs };
+      this.current = { digit: item.digit, event: item.event, startedAtMs: nowMs, durationMs: item.durationMs };
       // Digits are separated by at least one packet time of audio (a gap of 100 ms).
       this.pauseTicks = Math.round(100 / this.cfg.ptimeMs);
     }

@@ -72,7 +72,7 @@ export function mediaVerdicts(input: MediaVerdictInput): MediaVerdicts {
   // The answer's c= is an address we cannot reach from where we are.
   const remoteClass = classifyAddress(a.remote.address);
   const peerClass = classifyAddress(peerHost);
-  const privateRemote = (remoteClass === 'private' || remoteClass === 'shared' || remoteClass === 'link-local' || remoteClass === 'unique-local') && peerClass === 'public';
+  const privateRemote = (remoteClass === 'private' || remoteClass === 'shared' || remoteClass === 'link-local' || remoteClass === 'unique-local') && reachableClass(peerClass);
   if (privateRemote) {
     out.verdicts.push({
       id: 'private-address-in-sdp',
@@ -85,7 +85,7 @@ export function mediaVerdicts(input: MediaVerdictInput): MediaVerdicts {
   // Our own c= is private but the peer saw us at a public address.
   const v = input.viaReceived;
   const ourClass = classifyAddress(facts.local.address);
-  if (v && v.address !== facts.local.address && (ourClass === 'private' || ourClass === 'shared' || ourClass === 'unique-local') && classifyAddress(v.address) === 'public') {
+  if (v && v.address !== facts.local.address && (ourClass === 'private' || ourClass === 'shared' || ourClass === 'unique-local') && reachableClass(classifyAddress(v.address))) {
     out.verdicts.push({
       id: 'sdp-address-not-reachable',
       text: `our SDP says c=${facts.local.address}, but the peer sees us at ${v.address}${v.port ? `:${v.port}` : ''} (Via received/rport): its RTP to ${facts.local.address}:${facts.local.port} cannot reach us through the NAT`,
@@ -94,7 +94,8 @@ export function mediaVerdicts(input: MediaVerdictInput): MediaVerdicts {
     });
   }
 
-  if (weReceive && r.packets === 0) {
+  const heldByPeer = a.hold === 'inactive' || a.hold === 'c=0.0.0.0';
+  if (weReceive && r.packets === 0 && !heldByPeer) {
     if (!enough) {
       out.tooShort = `no RTP in ${SEC(mediaMs)} (too short to judge: the media timeout is ${timeoutS} s)`;
     } else {
@@ -118,7 +119,7 @@ export function mediaVerdicts(input: MediaVerdictInput): MediaVerdicts {
   }
 
   // Packets came, but not from where the SDP said.
-  if (r.packets > 0) {
+  if (r.packets > 0 && !heldByPeer) {
     const expected = r.sources.filter((x) => x.address === a.remote.address && x.port === a.remote.port);
     const others = r.sources.filter((x) => !(x.address === a.remote.address && x.port === a.remote.port));
     if (others.length) {
@@ -208,6 +209,14 @@ export function mediaVerdicts(input: MediaVerdictInput): MediaVerdicts {
     }
   }
   return out;
+}
+
+/**
+ * An address the wider network routes: public, or the RFC 5737 / RFC 3849 documentation
+ * ranges (which stand for public addresses in examples and tests).
+ */
+function reachableClass(c: string): boolean {
+  return c === 'public' || c === 'documentation';
 }
 
 function refusedVerdict(x: NonNullable<MediaRunFacts['refused']>): Verdict {
