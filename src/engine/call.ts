@@ -8,7 +8,7 @@ import type { ClientTransaction } from '../transaction/client-transaction.js';
 import { outcomeOf } from './describe-outcome.js';
 import { fromFinal, type RunOutcome } from './outcome.js';
 import type { InvitePlan } from './plan.js';
-import { sdpOffer } from './sdp-offer.js';
+import { buildOffer } from '../media/sdp-offer.js';
 import { isChallenge } from './authenticate.js';
 import { transact } from './transact.js';
 import { transactAuthenticated } from './transact-auth.js';
@@ -119,7 +119,7 @@ class Call {
         ? undefined
         : Buffer.from(offer)
       : plan.sdp
-      ? Buffer.from(sdpOffer({ address: ctx.localHost.replace(/^\[|\]$/g, ''), port: 40000, sessionId: String(Math.floor(this.clock.now()) + 1) }))
+      ? Buffer.from(buildOffer({ address: ctx.localHost.replace(/^\[|\]$/g, ''), port: 40000, sessionId: String(Math.floor(this.clock.now()) + 1) }))
       : undefined;
     this.invite = retry ?? buildRequest({
       method: 'INVITE',

@@ -11,7 +11,6 @@ import { describeStatus } from '../sip/status.js';
 import { formatEndpoint, type Endpoint } from '../transport/endpoint.js';
 import { listen } from '../transport/listen.js';
 import type { Listener, ReplyFn } from '../transport/transport.js';
-import { sdpOffer } from './sdp-offer.js';
 import type { AnswerPlan } from './plan.js';
 import type { EngineEnv } from './session.js';
 import { MediaStream } from './media-stream.js';
@@ -234,7 +233,7 @@ export class AutoAnswer {
         this.streams.set(dialogId, stream);
         this.served.withMedia++;
       } else {
-        body = Buffer.from(sdpOffer({ address: local.address, port: 40002, sessionId: '1' }));
+        body = Buffer.from(buildOffer({ address: local.address, port: 40002, sessionId: '1' }));
       }
       this.served.calls++;
       this.dialogs.add(dialogId);

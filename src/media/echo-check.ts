@@ -1,4 +1,5 @@
 import { goertzel } from './goertzel.js';
+import { dbfs } from './level.js';
 import { ToneSource } from './tone.js';
 
 /** `--check echo`: what came back of the bursts we sent. */
@@ -34,8 +35,6 @@ export class EchoCheck {
   private sent = 0;
   private inBurstReturn = false;
 
-  constructor(private readonly frameSamples: number) {}
-
   /** The frame to send at `nowMs`: a burst frame or silence. */
   fill(out: Int16Array, nowMs: number): void {
     if (this.nextBurst < 0) this.nextBurst = nowMs + 500;
@@ -52,11 +51,7 @@ export class EchoCheck {
   /** A decoded frame at its arrival time. */
   received(pcm: Int16Array, count: number, arrivalMs: number): void {
     if (count < 40) return;
-    let energy = 0;
-    for (let i = 0; i < count; i++) energy += pcm[i] * pcm[i];
-    const rms = Math.sqrt(energy / count);
-    const loud = rms > 32768 * 0.01 * Math.SQRT1_2;
-    const hit = loud && goertzel(pcm, 0, count, BURST_HZ, 8000) > 0.5;
+    const hit = dbfs(pcm, 0, count) > -40 && goertzel(pcm, 0, count, BURST_HZ, 8000) > 0.5;
     if (!hit) {
       this.inBurstReturn = false;
       return;

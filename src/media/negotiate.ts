@@ -16,7 +16,8 @@ import {
  */
 
 /** The codecs sipcall can send and receive (G.711, RFC 3551 §4.5.14). */
-export type G711Name = 'PCMU' | 'PCMA';
+import type { G711Codec } from './g711.js';
+export type G711Name = G711Codec;
 
 /** RFC 3551 §6: the static payload type of each G.711 law. */
 export const G711_PAYLOAD_TYPE: Readonly<Record<G711Name, number>> = { PCMU: 0, PCMA: 8 };

@@ -3,7 +3,10 @@ import { LatenessHistogram } from './lateness.js';
 import { Rfc4733Sender } from './rfc4733-sender.js';
 import { writeRtpHeader } from './rtp.js';
 
-export type G711Name = 'PCMU' | 'PCMA';
+import type { G711Codec } from './g711.js';
+
+/** The codecs we send (g711.ts). */
+export type G711Name = G711Codec;
 
 export interface RtpSenderConfig {
   codec: G711Name;

@@ -160,7 +160,7 @@ export class MediaSession {
       });
     }
     if (cfg.checkEcho) {
-      this.echoCheck = new EchoCheck(this.frameSamples);
+      this.echoCheck = new EchoCheck();
       this.receiver.onAudio = (pcm, count, at) => this.echoCheck!.received(pcm, count, at);
     }
     this.second = new MediaSecond();
@@ -213,7 +213,8 @@ export class MediaSession {
 
   /** Play digits as in-band tones (ITU-T Q.23) in place of the source audio. */
   sendInbandDtmf(items: readonly DtmfQueueItem[]): void {
-    const toneMs = items.find((i) => i.kind === 'digit')?.kind === 'digit' ? (items.find((i) => i.kind === 'digit') as { durationMs: number }).durationMs : 160;
+    const first = items.find((i) => i.kind === 'digit');
+    const toneMs = first?.kind === 'digit' ? first.durationMs : 160;
     this.inbandGen ??= new DtmfToneGenerator({ toneMs, gapMs: 100 });
     this.inbandGen.enqueue(items.map((i) => (i.kind === 'digit' ? { kind: 'digit' as const, symbol: i.digit as never, event: i.event } : i)));
     let at = this.ports.clock.now();
@@ -230,9 +231,7 @@ export class MediaSession {
   }
 
   receiveRtp(buf: Uint8Array, length: number, address: string, port: number, arrivalMs: number): void {
-    if (this.direction === 'inactive' || this.direction === 'sendonly') {
-      // Still counted: RTP while we said we would not receive is a fact for hold verdicts.
-    }
+    // Counted whatever our direction: RTP while we said we would not receive is a fact too.
     this.receiver.packet(buf, length, address, port, arrivalMs);
     if (this.receiver.ownSsrcSeen === 1) {
       this.observer.note?.('rtp-own-ssrc', 'the peer sends our own SSRC back: an RTP mirror (such as SIPp -rtp_echo); SSRC collision handling (RFC 3550 §8.2) is off for this stream');

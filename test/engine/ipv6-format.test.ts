@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildUacPlan } from '../../src/cli/build-plan.js';
 import { SystemClock } from '../../src/clock/system-clock.js';
-import { sdpOffer } from '../../src/engine/sdp-offer.js';
+import { buildOffer as sdpOffer } from '../../src/media/sdp-offer.js';
 import { openUacContext, type UacContext } from '../../src/engine/uac-context.js';
 import { viaValue } from '../../src/sip/build-request.js';
 
