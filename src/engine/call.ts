@@ -87,7 +87,7 @@ class Call {
       }
       // The RTP port is bound before the offer names it (and a --record path is opened
       // before anything is sent).
-      CallMedia.open(this.plan.media, this.ctx.session.env, this.ctx.localHost.replace(/^\[|\]$/g, '')).then(
+      CallMedia.open(this.plan.media, this.ctx.session.env, this.ctx.mediaAddress).then(
         (m) => {
           this.media = m;
           if (this.phase === 'done') m.close();
@@ -119,7 +119,7 @@ class Call {
         ? undefined
         : Buffer.from(offer)
       : plan.sdp
-      ? Buffer.from(buildOffer({ address: ctx.localHost.replace(/^\[|\]$/g, ''), port: 40000, sessionId: String(Math.floor(this.clock.now()) + 1) }))
+      ? Buffer.from(buildOffer({ address: ctx.mediaAddress, port: 40000, sessionId: String(Math.floor(this.clock.now()) + 1) }))
       : undefined;
     this.invite = retry ?? buildRequest({
       method: 'INVITE',

@@ -27,6 +27,12 @@ export interface UacContext {
   localHost: string;
   localPort: number;
   /**
+   * Our own IP address on the signalling socket, without brackets: the `c=` address of an offer
+   * and where the RTP socket binds. It differs from `localHost` over WS/WSS, whose sent-by is an
+   * `.invalid` name (RFC 7118 §5.2) that no SDP `c=` line may carry (RFC 4566 §5.7).
+   */
+  mediaAddress: string;
+  /**
    * The port in Via sent-by. On UDP, a second socket listens there (docs/verdicts.md), so that
    * a peer that ignores rport and answers to the Via port is seen and named, not lost; requests
    * still leave from `localPort`, whose connected socket hears ICMP errors.
@@ -89,6 +95,7 @@ export async function openUacContext(plan: UacPlan, env: EngineEnv, random?: Ran
     to: `<${plan.target.uri}>`,
     localHost,
     localPort,
+    mediaAddress: transport.local.address,
     viaPort,
     via() {
       const branch = newBranch(random);

@@ -82,6 +82,8 @@ describe.skipIf(requireTlsPeers('sipp').skip)('SIP over WebSocket through Kamail
       const invite = outgoing(events, 'INVITE')[1]!;
       expect(headerIn(invite, 'Via')).toMatch(new RegExp(`^SIP/2\\.0/${name} [a-z0-9]{12}\\.invalid;`));
       expect(headerIn(invite, 'Contact')).toMatch(/^<sip:sipcall@[a-z0-9]{12}\.invalid;transport=ws>$/);
+      // the .invalid sent-by is no address for SDP: c= names the socket's own IP
+      expect(invite).toMatch(/\r\nc=IN IP4 127\.0\.0\.1\r\n/);
       expect(resultOf(events).summary).toMatch(/call answered \(200 OK\).*ended with BYE: 200 OK/);
       expectReliable(events);
     });
