@@ -1,13 +1,18 @@
 import type { Clock, TimerHandle } from './clock.js';
-import type { DeadlineClock } from './deadline.js';
-import { MAX_SPIN_MS, SpinBudget } from './precise-wait.js';
+import type { DeadlineClock, DeadlineTask } from './deadline.js';
+import { DeadlineQueue, type DeadlineEntry } from './deadline-queue.js';
+import { SpinBudget } from './precise-wait.js';
 
 /** The one adapter from `Clock` to Node's timers; time 0 is when it was created. */
 export class SystemClock implements Clock, DeadlineClock {
   // process.hrtime rather than perf_hooks: the same monotonic clock, without loading perf_hooks
   // at start-up.
   private readonly origin = process.hrtime.bigint();
-  private readonly spin = new SpinBudget(() => this.now());
+  private readonly deadlines = new DeadlineQueue(
+    () => this.now(),
+    { set: (ms, fn) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
+    new SpinBudget(() => this.now()),
+  );
 
   now(): number {
     return Number(process.hrtime.bigint() - this.origin) / 1e6;
@@ -18,28 +23,19 @@ export class SystemClock implements Clock, DeadlineClock {
   }
 
   clearTimer(handle: TimerHandle): void {
-    const h = handle as { current?: ReturnType<typeof setTimeout> } | ReturnType<typeof setTimeout>;
-    if (h && typeof h === 'object' && 'current' in h && h.current !== undefined) clearTimeout(h.current);
-    else clearTimeout(h as ReturnType<typeof setTimeout>);
+    if (isDeadlineEntry(handle)) this.deadlines.cancel(handle);
+    else clearTimeout(handle as ReturnType<typeof setTimeout>);
   }
 
   /**
-   * Fires at the absolute `deadline` (src/clock/precise-wait.ts): a timer for the time left,
-   * re-armed while more than MAX_SPIN_MS remain, then a budgeted short busy wait.
+   * Fires at the absolute `deadline`: one heap for every such timer of the clock, under one
+   * Node timer, finished with a budgeted short busy wait (src/clock/deadline-queue.ts).
    */
-  setTimerAt(deadline: number, fn: () => void): TimerHandle {
-    const handle: { current?: ReturnType<typeof setTimeout> } = {};
-    const wake = (): void => {
-      const left = deadline - this.now();
-      if (left > MAX_SPIN_MS) {
-        handle.current = setTimeout(wake, left - MAX_SPIN_MS / 2);
-        return;
-      }
-      handle.current = undefined;
-      this.spin.waitUntil(deadline);
-      fn();
-    };
-    handle.current = setTimeout(wake, Math.max(0, deadline - this.now()));
-    return handle;
+  setTimerAt(deadline: number, fn: DeadlineTask): TimerHandle {
+    return this.deadlines.add(deadline, fn);
   }
+}
+
+function isDeadlineEntry(h: TimerHandle): h is DeadlineEntry {
+  return typeof h === 'object' && h !== null && 'due' in h && 'seq' in h && 'fn' in h;
 }

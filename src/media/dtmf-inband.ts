@@ -70,6 +70,8 @@ export class DtmfToneGenerator {
   private stepA: number[] = [];
   private stepB: number[] = [];
   private lengths: number[] = [];
+  /** The key each segment sounds (undefined for gaps and pauses). */
+  private keys: Array<string | undefined> = [];
   private index = 0;
   private left = 0;
   private phaseA = 0;
@@ -102,12 +104,18 @@ export class DtmfToneGenerator {
       }
       const pair = dtmfTonePair(item.symbol);
       if (pair === undefined) throw new DtmfInbandError(`"${item.symbol}" has no in-band tone pair (a flash is a hook signal)`);
-      this.push(pair.rowHz, pair.columnHz, this.toneMs);
+      this.push(pair.rowHz, pair.columnHz, this.toneMs, item.symbol);
       if (this.gapMs > 0) this.push(0, 0, this.gapMs);
     }
   }
 
-  private push(hzA: number, hzB: number, ms: number): void {
+  /**
+   * Called from `fill` when a key's tone starts, with the sample offset in the block being
+   * filled: the moment a key is really sent, not when it was queued.
+   */
+  onKeyStart?: (key: string, offsetSamples: number) => void;
+
+  private push(hzA: number, hzB: number, ms: number, key?: string): void {
     const samples = Math.round((ms * this.sampleRate) / 1000);
     if (samples <= 0) return;
     if (this.index >= this.lengths.length) {
@@ -115,9 +123,11 @@ export class DtmfToneGenerator {
       this.stepA = [];
       this.stepB = [];
       this.lengths = [];
+      this.keys = [];
       this.index = 0;
       this.left = 0;
     }
+    this.keys.push(key);
     this.stepA.push((2 * Math.PI * hzA) / this.sampleRate);
     this.stepB.push((2 * Math.PI * hzB) / this.sampleRate);
     this.lengths.push(samples);
@@ -141,6 +151,8 @@ export class DtmfToneGenerator {
         this.left = this.lengths[this.index];
         this.phaseA = 0;
         this.phaseB = 0;
+        const key = this.keys[this.index];
+        if (key !== undefined) this.onKeyStart?.(key, i);
       }
       const stepA = this.stepA[this.index];
       const stepB = this.stepB[this.index];

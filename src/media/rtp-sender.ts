@@ -37,6 +37,9 @@ export class RtpSender {
   private seq: number;
   private ts: number;
   private marker = true;
+  /** Length of the packet `prepare` left in `buf` for `fire`; 0 when none. */
+  private prepared = 0;
+  private preparedDtmf = false;
   private readonly dtmf: Rfc4733Sender | undefined;
   private readonly queue: DtmfQueueItem[] = [];
   private pauseTicks = 0;
@@ -84,30 +87,70 @@ export class RtpSender {
   }
 
   /**
-   * One packet time. `pcm` is the frame to send (already silence when muted); `send` false
-   * (hold, recvonly) keeps the clock going without a packet.
+   * One packet time: `prepare` then `fire`. `pcm` is the frame to send (already silence when
+   * muted); `send` false (hold, recvonly) keeps the clock going without a packet.
    */
   tick(pcm: Int16Array, latenessMs: number, send: boolean, nowMs: number): void {
-    this.lateness.record(Math.max(0, latenessMs));
-    if (send && this.tickDtmf(nowMs)) {
-      this.ts = (this.ts + this.cfg.frameSamples) >>> 0;
-      return;
-    }
+    this.prepare(pcm, send, nowMs);
+    this.fire(latenessMs);
+  }
+
+  /**
+   * Builds the next packet (audio or an RFC 4733 event) in the buffer ahead of its deadline,
+   * so that at the deadline only the send is left (`fire`): with a hundred streams due in the
+   * same millisecond, encoding in the gap between deadlines keeps every send on time. The
+   * sequence number is written at `fire`, so a packet that is not sent leaves no gap.
+   */
+  prepare(pcm: Int16Array, send: boolean, nowMs: number): void {
+    this.prepared = 0;
+    if (send && this.tickDtmf(nowMs)) return;
     if (send) {
-      const b = this.buf;
-      writeRtpHeader(b, 0, this.marker, this.cfg.payloadType, this.seq, this.ts, this.cfg.ssrc);
-      encodeG711(this.cfg.codec, pcm, b, 12);
-      if (this.send(b, 12 + this.cfg.frameSamples)) {
-        this.marker = false;
-        this.packets++;
-        this.octets += this.cfg.frameSamples;
-      }
-      this.seq = (this.seq + 1) & 0xffff;
+      writeRtpHeader(this.buf, 0, this.marker, this.cfg.payloadType, 0, this.ts, this.cfg.ssrc);
+      encodeG711(this.cfg.codec, pcm, this.buf, 12);
+      this.prepared = 12 + this.cfg.frameSamples;
+      this.preparedDtmf = false;
     } else {
       // RFC 3551 §4.1: the first packet of a talkspurt (after hold) carries the marker.
       this.marker = true;
     }
+  }
+
+  /**
+   * Forgets a prepared audio packet (or the lack of one) so that it can be prepared again with
+   * what changed since: hold, mute, digits queued. A prepared RFC 4733 packet stays: a digit
+   * in progress is not cut. True when the caller should prepare again.
+   */
+  unprepare(): boolean {
+    if (this.prepared !== 0 && this.preparedDtmf) return false;
+    this.prepared = 0;
+    return true;
+  }
+
+  /**
+   * Sends the prepared packet, `latenessMs` after its deadline. `allowed` false (the stream
+   * went on hold since it was prepared) drops it; the next audio packet then carries the marker.
+   */
+  fire(latenessMs: number, allowed = true): void {
+    this.lateness.record(Math.max(0, latenessMs));
+    // The sampling clock moves on by one packet time whether or not a packet goes out.
     this.ts = (this.ts + this.cfg.frameSamples) >>> 0;
+    const length = this.prepared;
+    if (length === 0) return;
+    this.prepared = 0;
+    if (!allowed) {
+      this.marker = true;
+      return;
+    }
+    const b = this.buf;
+    b[2] = this.seq >> 8;
+    b[3] = this.seq & 0xff;
+    // §5.1 (and RFC 4733 §2.5.1.6 for the retransmitted end packets): a new number per packet.
+    this.seq = (this.seq + 1) & 0xffff;
+    if (!this.send(b, length)) return;
+    this.packets++;
+    this.octets += length - 12;
+    if (this.preparedDtmf) this.dtmfPackets++;
+    else this.marker = false;
   }
 
   /** Skips `n` packet times after a stall: the timestamp moves on, no burst is sent. */
@@ -117,7 +160,7 @@ export class RtpSender {
     this.marker = true;
   }
 
-  /** Sends the next RFC 4733 packet if a digit is due; true when it used this packet time. */
+  /** Prepares the next RFC 4733 packet if a digit is due; true when it uses this packet time. */
   private tickDtmf(nowMs: number): boolean {
     const d = this.dtmf;
     if (!d) return false;
@@ -146,15 +189,10 @@ export class RtpSender {
     const p = d.next();
     if (!p) return false;
     const b = this.buf;
-    writeRtpHeader(b, 0, p.marker, this.cfg.dtmfPayloadType!, this.seq, p.timestamp, this.cfg.ssrc);
+    writeRtpHeader(b, 0, p.marker, this.cfg.dtmfPayloadType!, 0, p.timestamp, this.cfg.ssrc);
     b.set(p.payload, 12);
-    // §2.5.1.6: every packet, the retransmitted end packets too, gets a new sequence number.
-    this.seq = (this.seq + 1) & 0xffff;
-    if (this.send(b, 16)) {
-      this.packets++;
-      this.dtmfPackets++;
-      this.octets += 4;
-    }
+    this.prepared = 16;
+    this.preparedDtmf = true;
     return true;
   }
 }

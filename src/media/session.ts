@@ -121,14 +121,16 @@ export class MediaSession {
   private muted = false;
   private readonly second: MediaSecond;
   private digits = '';
-  direction: Direction;
+  private dir: Direction;
+  /** The send deadline of the frame being filled (for in-band digit times). */
+  private fillingFor = 0;
 
   constructor(
     private readonly cfg: MediaSessionConfig,
     private readonly ports: MediaSessionPorts,
     private readonly observer: MediaObserver = {},
   ) {
-    this.direction = cfg.direction;
+    this.dir = cfg.direction;
     this.frameSamples = (8000 * cfg.ptimeMs) / 1000;
     this.sentFrame = new Int16Array(this.frameSamples);
     this.recvFrame = new Int16Array(this.frameSamples);
@@ -175,6 +177,7 @@ export class MediaSession {
     this.t0 = now;
     this.n = 0;
     this.second.begin(now);
+    this.prepareNext(now);
     this.arm();
     this.armRtcp();
   }
@@ -196,6 +199,17 @@ export class MediaSession {
 
   setMuted(muted: boolean): void {
     this.muted = muted;
+    this.prepareAgain();
+  }
+
+  /** Our direction (RFC 3264 §6.1); a change reaches the very next packet time. */
+  get direction(): Direction {
+    return this.dir;
+  }
+
+  set direction(d: Direction) {
+    this.dir = d;
+    this.prepareAgain();
   }
 
   get isMuted(): boolean {
@@ -209,21 +223,21 @@ export class MediaSession {
   /** Queue RFC 4733 digits (and pauses). */
   sendDtmf(items: readonly DtmfQueueItem[]): void {
     this.sender.queueDtmf(items);
+    this.prepareAgain();
   }
 
   /** Play digits as in-band tones (ITU-T Q.23) in place of the source audio. */
   sendInbandDtmf(items: readonly DtmfQueueItem[]): void {
     const first = items.find((i) => i.kind === 'digit');
     const toneMs = first?.kind === 'digit' ? first.durationMs : 160;
-    this.inbandGen ??= new DtmfToneGenerator({ toneMs, gapMs: 100 });
-    this.inbandGen.enqueue(items.map((i) => (i.kind === 'digit' ? { kind: 'digit' as const, symbol: i.digit as never, event: i.event } : i)));
-    let at = this.ports.clock.now();
-    for (const i of items) {
-      if (i.kind === 'digit') {
-        this.observer.digitSent?.({ digit: i.digit, method: 'inband', atMs: at, durationMs: toneMs });
-        at += toneMs + 100;
-      } else at += i.ms;
+    if (!this.inbandGen) {
+      this.inbandGen = new DtmfToneGenerator({ toneMs, gapMs: 100 });
+      // Stamped when the tone starts in a frame, at that frame's send deadline plus the offset.
+      this.inbandGen.onKeyStart = (digit, offset) =>
+        this.observer.digitSent?.({ digit, method: 'inband', atMs: this.fillingFor + (offset * 1000) / 8000, durationMs: this.inbandGen!.toneMs });
     }
+    this.inbandGen.enqueue(items.map((i) => (i.kind === 'digit' ? { kind: 'digit' as const, symbol: i.digit as never, event: i.event } : i)));
+    this.prepareAgain();
   }
 
   get dtmfBusy(): boolean {
@@ -292,7 +306,7 @@ export class MediaSession {
 
   private arm(): void {
     const deadline = this.t0 + this.n * this.cfg.ptimeMs;
-    this.timer = setTimerAt(this.ports.clock, deadline, () => this.tick(deadline));
+    this.timer = setTimerAt(this.ports.clock, deadline, () => this.fire(deadline));
   }
 
   private armRtcp(): void {
@@ -304,22 +318,37 @@ export class MediaSession {
     });
   }
 
-  /** One packet time. */
-  private tick(deadline: number): void {
-    if (!this.running) return;
+  private get sending(): boolean {
+    return this.direction === 'sendrecv' || this.direction === 'sendonly';
+  }
+
+  /**
+   * At the deadline: only the send of the packet prepared in advance. The rest of the packet
+   * time's work comes back as a follow-up, which the deadline queue runs once every stream due
+   * in the same instant has sent (src/clock/deadline-queue.ts).
+   */
+  private fire(deadline: number): (() => void) | undefined {
+    if (!this.running) return undefined;
     const now = this.ports.clock.now();
     const late = now - deadline;
     const p = this.cfg.ptimeMs;
     if (late > 3 * p) {
       // A stall (the event loop was blocked): skip the packet times we missed rather than
-      // send a burst the receiver cannot play (SIPp#665); the timestamps keep the real clock.
+      // send a burst the receiver cannot play (SIPp#665); the timestamps keep the real clock,
+      // so the packet prepared for the old deadline is prepared again for this one (with M).
       const missed = Math.floor(late / p);
+      const again = this.sender.unprepare();
       this.sender.skip(missed);
       this.n += missed;
+      if (again) this.prepareNext(now);
     }
-    this.fillSent();
-    const send = this.direction === 'sendrecv' || this.direction === 'sendonly';
-    this.sender.tick(this.sentFrame, late, send, now);
+    this.sender.fire(late, this.sending);
+    return () => this.afterSend(now);
+  }
+
+  /** The rest of one packet time: receive side, detectors, stats, the next packet, re-arm. */
+  private afterSend(now: number): void {
+    if (!this.running) return;
     this.receiver.tick(now);
     this.playout.pull(this.recvFrame);
     if (this.playout.playing) {
@@ -332,7 +361,19 @@ export class MediaSession {
       this.observer.second?.(this.second.take(now, this.snapshotForSecond()));
     }
     this.n++;
+    this.prepareNext(this.t0 + this.n * this.cfg.ptimeMs);
     this.arm();
+  }
+
+  /** Prepares the next packet again after a change (hold, mute, digits), if it is not a digit's. */
+  private prepareAgain(): void {
+    if (this.running && this.sender.unprepare()) this.prepareNext(this.t0 + this.n * this.cfg.ptimeMs);
+  }
+
+  /** Fills and encodes the packet for the deadline `at`, ahead of it. */
+  private prepareNext(at: number): void {
+    this.fillSent(at);
+    this.sender.prepare(this.sentFrame, this.sending, at);
   }
 
   private snapshotForSecond(): { sentPackets: number; receivedPackets: number; lost: number; jitterMs: number; levelDbfs?: number; toneHeard?: boolean; source?: RtpSourceCount; sendJitterP99: number; peer?: PeerView } {
@@ -353,11 +394,12 @@ export class MediaSession {
   }
 
   /** The frame to send this packet time. */
-  private fillSent(): void {
+  private fillSent(at: number): void {
+    this.fillingFor = at;
     const f = this.sentFrame;
     if (this.inbandGen?.busy) this.inbandGen.fill(f);
     else if (this.cfg.echo) f.set(this.recvFrame);
-    else if (this.echoCheck) this.echoCheck.fill(f, this.ports.clock.now());
+    else if (this.echoCheck) this.echoCheck.fill(f, at);
     else this.cfg.source.fill(f);
     if (this.muted) f.fill(0);
   }

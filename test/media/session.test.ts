@@ -379,6 +379,21 @@ describe('MediaSession: RFC 4733 DTMF sending', () => {
     expect(h.digitsSent).toEqual([{ digit: '5', method: 'rfc4733', atMs: T0 + 60, durationMs: 160 }]);
   });
 
+  it('in-band digits are reported when their tone starts in a frame, at that frame\'s send time (not when queued)', () => {
+    const h = harness();
+    const clock = h.clock as ManualClock;
+    h.session.start();
+    clock.advance(45);
+    h.session.sendInbandDtmf([
+      { kind: 'digit', digit: '1', event: 1, durationMs: 100 },
+      { kind: 'digit', digit: '2', event: 2, durationMs: 100 },
+    ]);
+    expect(h.digitsSent).toEqual([{ digit: '1', method: 'inband', atMs: T0 + 60, durationMs: 100 }]);
+    clock.advance(400);
+    // 100 ms of tone, 100 ms of gap: the second key starts 200 ms after the first
+    expect(h.digitsSent.map((d) => d.atMs)).toEqual([T0 + 60, T0 + 260]);
+  });
+
   it('without a telephone-event payload type, RFC 4733 is not available', () => {
     const h = harness();
     expect(h.session.canSendRfc4733).toBe(false);

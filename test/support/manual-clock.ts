@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from '../../src/clock/clock.js';
+import { TimerHeap } from '../../src/clock/timer-heap.js';
 
 interface ManualTimer {
   readonly due: number;
@@ -18,7 +19,7 @@ export class ManualClock implements Clock {
   private current: number;
   private seq = 0;
   /** Binary min-heap on (due, seq). Cancelled timers are skipped when they surface. */
-  private readonly heap: ManualTimer[] = [];
+  private readonly heap = new TimerHeap<ManualTimer>();
   private live = 0;
 
   constructor(start = 0) {
@@ -31,7 +32,7 @@ export class ManualClock implements Clock {
 
   setTimer(ms: number, fn: () => void): TimerHandle {
     const timer: ManualTimer = { due: this.current + Math.max(0, ms), seq: this.seq++, fn, cancelled: false };
-    this.push(timer);
+    this.heap.push(timer);
     this.live++;
     return timer;
   }
@@ -53,7 +54,7 @@ export class ManualClock implements Clock {
   /** When the next pending timer is due, or undefined. */
   nextDue(): number | undefined {
     this.dropCancelled();
-    return this.heap[0]?.due;
+    return this.heap.peek()?.due;
   }
 
   /** Moves time forward by `ms`, firing every timer due on the way. */
@@ -66,9 +67,9 @@ export class ManualClock implements Clock {
     if (t < this.current) throw new RangeError(`ManualClock cannot go back from ${this.current} to ${t}`);
     for (;;) {
       this.dropCancelled();
-      const next = this.heap[0];
+      const next = this.heap.peek();
       if (!next || next.due > t) break;
-      this.pop();
+      this.heap.pop();
       next.cancelled = true;
       this.live--;
       this.current = next.due;
@@ -88,40 +89,6 @@ export class ManualClock implements Clock {
   }
 
   private dropCancelled(): void {
-    while (this.heap.length > 0 && this.heap[0].cancelled) this.pop();
-  }
-
-  private less(a: ManualTimer, b: ManualTimer): boolean {
-    return a.due < b.due || (a.due === b.due && a.seq < b.seq);
-  }
-
-  private push(timer: ManualTimer): void {
-    const h = this.heap;
-    h.push(timer);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(h[i], h[parent])) break;
-      [h[i], h[parent]] = [h[parent], h[i]];
-      i = parent;
-    }
-  }
-
-  private pop(): void {
-    const h = this.heap;
-    const last = h.pop();
-    if (h.length === 0 || last === undefined) return;
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && this.less(h[l], h[m])) m = l;
-      if (r < h.length && this.less(h[r], h[m])) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m], h[i]];
-      i = m;
-    }
+    while (this.heap.size > 0 && this.heap.peek()!.cancelled) this.heap.pop();
   }
 }
