@@ -139,7 +139,9 @@ export class MediaStream {
       await new Promise<void>((resolve) => other.bind(0, this.address, () => resolve()));
       this.other = other;
       sendRtp = (b, l) => {
-        other.send(b, 0, l, remote.port, remote.address);
+        // An unconnected send resolves the address on the next tick: it must own its bytes,
+        // the sender's buffer is reused (src/media/rtp-sender.ts).
+        other.send(Buffer.from(b.subarray(0, l)), remote.port, remote.address);
         return true;
       };
     }

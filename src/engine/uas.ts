@@ -5,9 +5,10 @@ import { Headers } from '../sip/headers.js';
 import { newTag, type RandomSource } from '../sip/ids.js';
 import { SIP_VERSION, type SipRequest, type SipResponse } from '../sip/message.js';
 import { parseMessage } from '../sip/parse.js';
-import { topBranch } from '../sip/fields.js';
-import { serialize } from '../sip/serialize.js';
 import { describeStatus } from '../sip/status.js';
+import { ServerTransactionLayer } from '../transaction/server-layer.js';
+import type { ServerTransaction } from '../transaction/server-transaction.js';
+import { timerConfig } from '../transaction/timer-config.js';
 import { formatEndpoint, type Endpoint } from '../transport/endpoint.js';
 import { listen } from '../transport/listen.js';
 import type { Listener, ReplyFn } from '../transport/transport.js';
@@ -21,21 +22,16 @@ import { parseDtmfInfo } from '../media/dtmf-info.js';
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, MESSAGE, INFO, NOTIFY';
 
-/** One INVITE we are answering (a server transaction with its 2xx retransmissions). */
+/** One INVITE we are answering: its server transaction and what the UAS core keeps for it. */
 interface PendingInvite {
   request: SipRequest;
-  reply: ReplyFn;
-  peer: string;
+  tx: ServerTransaction;
   toTag: string;
-  /** Last response bytes, re-sent for a retransmitted INVITE (RFC 3261 §17.2.1). */
-  last?: { res: SipResponse; bytes: Buffer };
+  /** A final response was passed to the transaction. */
   final: boolean;
   acked: boolean;
+  /** The ring timer, and the core's own 2xx retransmissions (RFC 3261 §13.3.1.4). */
   timers: TimerHandle[];
-  /** The map key (branch and method), to forget the INVITE once its transaction is over. */
-  key: string;
-  /** Removes the INVITE 64·T1 after its final response (Timer H / §13.3.1.4 horizon). */
-  forget?: TimerHandle;
   /** The RTP stream for this call, bound when the INVITE arrived (docs/media.md). */
   media?: Promise<MediaStream | undefined>;
   /** True when the INVITE had no offer: ours goes in the 2xx, the answer comes in the ACK. */
@@ -43,14 +39,19 @@ interface PendingInvite {
 }
 
 /**
- * `sipcall answer`: a small auto-answering UAS (RFC 3261 §8.2, §13.3, §17.2). INVITE → 100,
- * 180, then after `ringMs` the final status (200 with an SDP answer by default); the final is
- * re-sent over UDP until the ACK arrives (2xx: §13.3.1.4, "starting at T1 … doubled … until it
- * reaches T2"; non-2xx: Timer G, §17.2.1) for at most 64·T1. BYE → 200, CANCEL → 200 and 487,
- * OPTIONS → 200 with Allow; REGISTER, MESSAGE, INFO, NOTIFY → 200; anything else → 501.
+ * `sipcall answer`: a small auto-answering UAS (RFC 3261 §8.2, §13.3) on server transactions
+ * (§17.2, src/transaction/server-layer.ts). INVITE → 100 (the transaction's), 180, then after
+ * `ringMs` the final status (200 with an SDP answer by default). A non-2xx final is re-sent by
+ * its transaction (Timer G) until the ACK; a 2xx by this core until the ACK (§13.3.1.4,
+ * "starting at T1 … doubled … until it reaches T2"), for at most 64·T1. A re-sent request of
+ * any method gets the same response again from its transaction (a re-sent BYE the same 200,
+ * never a 481). BYE → 200, CANCEL → 200 and 487, OPTIONS → 200 with Allow; REGISTER, MESSAGE,
+ * INFO, NOTIFY → 200; anything else → 501.
  */
 export class AutoAnswer {
   private listener?: Listener;
+  private layer?: ServerTransactionLayer;
+  /** INVITEs whose transaction is live, by transaction key. */
   private readonly invites = new Map<string, PendingInvite>();
   private readonly dialogs = new Set<string>();
   /** Media streams of answered calls, by dialog id. */
@@ -69,6 +70,20 @@ export class AutoAnswer {
   /** Starts listening; returns the bound endpoint. */
   async start(): Promise<Endpoint> {
     this.listener = await listen({ transport: this.plan.transport === 'tcp' ? 'TCP' : 'UDP', address: this.plan.address, port: this.plan.port });
+    const t = { t1: this.plan.t1, t2: this.plan.t2 };
+    const reliableTimers = timerConfig({ ...t, reliable: true });
+    const udpTimers = timerConfig({ ...t, reliable: false });
+    this.layer = new ServerTransactionLayer({
+      clock: this.env.clock,
+      emit: (e) => this.env.sink(e),
+      wire: true,
+      timers: (reliable) => (reliable ? reliableTimers : udpTimers),
+      response: (req, status, reason, toTag) => this.response(req, status, reason, toTag),
+      user: {
+        onRequest: (req, tx) => this.request(req, tx),
+        onAck: (ack) => this.ack(ack),
+      },
+    });
     this.listener.onMessage((buf, from, reply) => this.receive(buf, from, reply));
     this.listener.onError((err) => this.emit({ type: 'transport.error', transport: this.listener!.name, code: err.code, message: err.message, to: '' }));
     return this.listener.local;
@@ -102,61 +117,43 @@ export class AutoAnswer {
       this.emit({ type: 'note', level: 'warn', text: `a ${msg.status} response arrived from ${peer}, but sipcall answer sends no requests: ignored` });
       return;
     }
-    const branch = topBranch(msg) ?? '';
-    const key = `${branch}|${msg.method === 'ACK' ? 'INVITE' : msg.method}`;
-    const pending = this.invites.get(key);
-    const retransmission = msg.method === 'INVITE' && pending !== undefined;
-    this.emit({
-      type: 'request.received',
-      method: msg.method,
-      uri: msg.uri,
-      from: peer,
-      transport,
-      callId: msg.headers.get('call-id') ?? '',
-      cseq: msg.headers.get('cseq') ?? '',
-      branch,
-      bytes: buf.length,
-      retransmission,
-    });
+    this.layer!.receive(msg, buf.length, reply, peer, transport, this.listener!.reliable);
+  }
+
+  /** A new request with its server transaction (RFC 3261 §8.2): the UAS core's answer. */
+  private request(msg: SipRequest, tx: ServerTransaction): void {
     switch (msg.method) {
       case 'INVITE':
-        if (pending) {
-          if (pending.last) this.send(pending, pending.last.res, true);
-          return;
-        }
-        return this.invite(msg, key, reply, peer);
-      case 'ACK':
-        return this.ack(msg, key);
+        return this.invite(msg, tx);
       case 'CANCEL':
-        return this.cancel(msg, branch, reply, peer);
+        return this.cancel(msg, tx);
       case 'BYE': {
         const id = this.dialogId(msg);
-        if (!this.dialogs.has(id)) return this.respond(msg, reply, peer, 481, 'Call/Transaction Does Not Exist');
+        if (!this.dialogs.has(id)) return this.respond(msg, tx, 481, 'Call/Transaction Does Not Exist');
         this.dialogs.delete(id);
-        this.respond(msg, reply, peer, 200, 'OK');
+        this.respond(msg, tx, 200, 'OK');
         this.streams.get(id)?.stop('the caller hung up (BYE)');
         this.streams.delete(id);
         return;
       }
       case 'OPTIONS':
-        return this.respond(msg, reply, peer, 200, 'OK', [
+        return this.respond(msg, tx, 200, 'OK', [
           { name: 'Allow', value: ALLOW },
           { name: 'Accept', value: 'application/sdp' },
-          { name: 'Supported', value: '' },
-        ].filter((h) => h.value));
+        ]);
       case 'REGISTER': {
         const contacts = msg.headers.list('contact');
         const expires = msg.headers.get('expires') ?? '3600';
-        return this.respond(msg, reply, peer, 200, 'OK', contacts.map((c) => ({ name: 'Contact', value: headerParam(c, 'expires') !== undefined || c === '*' ? c : `${c};expires=${expires}` })));
+        return this.respond(msg, tx, 200, 'OK', contacts.map((c) => ({ name: 'Contact', value: headerParam(c, 'expires') !== undefined || c === '*' ? c : `${c};expires=${expires}` })));
       }
       case 'INFO':
         this.dtmfInfo(msg);
-        return this.respond(msg, reply, peer, 200, 'OK');
+        return this.respond(msg, tx, 200, 'OK');
       case 'MESSAGE':
       case 'NOTIFY':
-        return this.respond(msg, reply, peer, 200, 'OK');
+        return this.respond(msg, tx, 200, 'OK');
       default:
-        return this.respond(msg, reply, peer, 501, 'Not Implemented', [{ name: 'Allow', value: ALLOW }]);
+        return this.respond(msg, tx, 501, 'Not Implemented', [{ name: 'Allow', value: ALLOW }]);
     }
   }
 
@@ -173,9 +170,16 @@ export class AutoAnswer {
     return `${req.headers.get('call-id')}|${headerParam(req.headers.get('from') ?? '', 'tag')}|${headerParam(req.headers.get('to') ?? '', 'tag')}`;
   }
 
-  private invite(req: SipRequest, key: string, reply: ReplyFn, peer: string): void {
-    const p: PendingInvite = { request: req, reply, peer, toTag: newTag(this.random), final: false, acked: false, timers: [], key };
-    this.invites.set(key, p);
+  private invite(req: SipRequest, tx: ServerTransaction): void {
+    const p: PendingInvite = { request: req, tx, toTag: newTag(this.random), final: false, acked: false, timers: [] };
+    this.invites.set(tx.key, p);
+    tx.user = {
+      onAck: (ack) => this.ack(ack),
+      onTerminated: (outcome) => {
+        if (outcome === 'no-ack') this.emit({ type: 'note', level: 'warn', text: `no ACK for our ${tx.lastStatus ?? 'final'} response after ${(64 * this.plan.t1) / 1000} s (Timer H): the caller never confirmed it` });
+        this.forget(p);
+      },
+    };
     if (this.plan.media) {
       // Bind RTP now, so the port is ready when the answer names it.
       const media = this.recorded ? { ...this.plan.media, record: undefined } : this.plan.media;
@@ -185,9 +189,8 @@ export class AutoAnswer {
         return undefined;
       });
     }
-    // §17.2.1: the server transaction sends 100 Trying at once.
-    this.send(p, this.response(req, 100, 'Trying', undefined));
-    this.send(p, this.response(req, 180, 'Ringing', p.toTag));
+    // The transaction sent 100 Trying already (§17.2.1).
+    tx.respond(this.response(req, 180, 'Ringing', p.toTag));
     p.timers.push(
       this.env.clock.setTimer(this.plan.ringMs, () => {
         if (p.final) return;
@@ -206,12 +209,6 @@ export class AutoAnswer {
 
   private sendFinal(p: PendingInvite, status: number, reason: string, stream?: MediaStream, warning?: string): void {
     p.final = true;
-    // A long-running `answer` must not keep every call it ever answered: after 64·T1 no
-    // re-sent INVITE or ACK of this transaction can arrive any more (Timer H, §17.2.1).
-    p.forget = this.env.clock.setTimer(64 * this.plan.t1, () => {
-      for (const t of p.timers) this.env.clock.clearTimer(t);
-      this.invites.delete(p.key);
-    });
     const extra: Array<{ name: string; value: string }> = [];
     let body: Uint8Array | undefined;
     if (status >= 200 && status < 300) {
@@ -226,7 +223,6 @@ export class AutoAnswer {
           // RFC 3264 §6 / RFC 3261 §21.4.26: no usable stream in the offer: 488 with a Warning.
           stream.close();
           p.final = false;
-          if (p.forget) this.env.clock.clearTimer(p.forget);
           return this.sendFinal(p, 488, 'Not Acceptable Here', undefined, answer.warning);
         }
         body = Buffer.from(answer.sdp);
@@ -240,10 +236,12 @@ export class AutoAnswer {
     }
     if (warning) extra.push({ name: 'Warning', value: warning });
     const res = this.response(p.request, status, reason, p.toTag, extra, body);
-    this.send(p, res);
-    if (this.listener!.reliable) return;
-    // Re-send until the ACK: T1, 2·T1, … capped at T2 (§13.3.1.4 for 2xx, Timer G §17.2.1),
-    // for 64·T1 at most (Timer H / §13.3.1.4).
+    p.tx.respond(res);
+    // A non-2xx is re-sent by its transaction (Timer G, §17.2.1); a 2xx by the core.
+    if (status >= 300 || this.listener!.reliable) return;
+    // §13.3.1.4: "The 2xx response is passed to the transport with an interval that starts at
+    // T1 seconds and doubles for each retransmission until it reaches T2 seconds. […] The server
+    // retransmits the 2xx response until it receives an ACK or 64*T1 seconds have elapsed."
     let interval = this.plan.t1;
     let elapsed = 0;
     const again = () => {
@@ -253,22 +251,23 @@ export class AutoAnswer {
         this.emit({ type: 'note', level: 'warn', text: `no ACK for our ${status} after ${(64 * this.plan.t1) / 1000} s: giving up on it` });
         return;
       }
-      this.send(p, res, true);
+      p.tx.respond(res, true);
       interval = Math.min(interval * 2, this.plan.t2);
       p.timers.push(this.env.clock.setTimer(interval, again));
     };
     p.timers.push(this.env.clock.setTimer(interval, again));
   }
 
-  private ack(req: SipRequest, key: string): void {
-    // ACK for a non-2xx shares the INVITE's branch; ACK for a 2xx has its own (§17.1.1.3,
-    // §13.2.2.4): find the INVITE by branch first, then by Call-ID and tags.
-    let p = this.invites.get(key);
-    if (!p) {
-      const callId = req.headers.get('call-id');
-      const toTag = headerParam(req.headers.get('to') ?? '', 'tag');
-      for (const cand of this.invites.values()) if (cand.request.headers.get('call-id') === callId && cand.toTag === toTag) p = cand;
-    }
+  /**
+   * An ACK for a 2xx (its own branch, §13.2.2.4), or one passed up by an INVITE transaction in
+   * Accepted: found by Call-ID and our To tag. The ACK for a non-2xx never gets here: its
+   * transaction absorbs it (§17.2.1).
+   */
+  private ack(req: SipRequest): void {
+    const callId = req.headers.get('call-id');
+    const toTag = headerParam(req.headers.get('to') ?? '', 'tag');
+    let p: PendingInvite | undefined;
+    for (const cand of this.invites.values()) if (cand.request.headers.get('call-id') === callId && cand.toTag === toTag) p = cand;
     if (!p) {
       this.emit({ type: 'note', level: 'warn', text: 'an ACK that matches no INVITE we answered: ignored' });
       return;
@@ -320,18 +319,33 @@ export class AutoAnswer {
     return { ok: true, sdp };
   }
 
-  private cancel(req: SipRequest, branch: string, reply: ReplyFn, peer: string): void {
-    const p = this.invites.get(`${branch}|INVITE`);
-    if (!p) return this.respond(req, reply, peer, 481, 'Call/Transaction Does Not Exist');
-    this.respond(req, reply, peer, 200, 'OK');
+  /** RFC 3261 §9.2: CANCEL finds its INVITE transaction; 200 to the CANCEL, 487 to the INVITE. */
+  private cancel(req: SipRequest, tx: ServerTransaction): void {
+    const inviteTx = this.layer!.inviteFor(req);
+    const p = inviteTx ? this.invites.get(inviteTx.key) : undefined;
+    // §9.2: "If the UAS did not find a matching transaction for the CANCEL according to the
+    // procedure above, it SHOULD respond to the CANCEL with a 481".
+    if (!p) return this.respond(req, tx, 481, 'Call/Transaction Does Not Exist');
+    this.respond(req, tx, 200, 'OK');
     // §9.2: "the UAS … SHOULD then respond to the INVITE with a 487 (Request Terminated)".
-    if (!p.final) this.sendFinal(p, 487, 'Request Terminated');
+    if (!p.final) {
+      for (const t of p.timers) this.env.clock.clearTimer(t);
+      p.timers = [];
+      void p.media?.then((m) => m?.close());
+      this.sendFinal(p, 487, 'Request Terminated');
+    }
   }
 
-  private respond(req: SipRequest, reply: ReplyFn, peer: string, status: number, reason: string, extra: Array<{ name: string; value: string }> = []): void {
+  /** The transaction of an INVITE ended: its call state here goes too (bounded memory). */
+  private forget(p: PendingInvite): void {
+    for (const t of p.timers) this.env.clock.clearTimer(t);
+    p.timers = [];
+    if (this.invites.get(p.tx.key) === p) this.invites.delete(p.tx.key);
+  }
+
+  private respond(req: SipRequest, tx: ServerTransaction, status: number, reason: string, extra: Array<{ name: string; value: string }> = []): void {
     const tag = headerParam(req.headers.get('to') ?? '', 'tag') ?? newTag(this.random);
-    const res = this.response(req, status, reason, tag, extra);
-    this.write(reply, peer, res, req.method, false);
+    tx.respond(this.response(req, status, reason, tag, extra));
   }
 
   /** §8.2.6.2: a response copies Via, From, Call-ID and CSeq, and To (adding our tag). */
@@ -352,38 +366,12 @@ export class AutoAnswer {
     return { kind: 'response', status, reason, version: SIP_VERSION, headers: h, body: body ?? new Uint8Array(0) };
   }
 
-  private send(p: PendingInvite, res: SipResponse, retransmission = false): void {
-    p.last = { res, bytes: serialize(res) };
-    this.write(p.reply, p.peer, res, 'INVITE', retransmission, p.last.bytes);
-  }
-
-  private write(reply: ReplyFn, peer: string, res: SipResponse, method: string, retransmission: boolean, bytes: Buffer = serialize(res)): void {
-    reply(bytes);
-    const transport = this.listener!.name;
-    this.emit({
-      type: 'response.sent',
-      status: res.status,
-      reason: res.reason,
-      category: describeStatus(res.status).category,
-      method,
-      to: peer,
-      transport,
-      callId: res.headers.get('call-id') ?? '',
-      cseq: res.headers.get('cseq') ?? '',
-      bytes: bytes.length,
-      retransmission,
-    });
-    this.emit({ type: 'wire', direction: 'out', transport, peer, text: bytes.toString('utf8') });
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const p of this.invites.values()) {
-      for (const t of p.timers) this.env.clock.clearTimer(t);
-      if (p.forget) this.env.clock.clearTimer(p.forget);
-    }
+    for (const p of this.invites.values()) for (const t of p.timers) this.env.clock.clearTimer(t);
     this.invites.clear();
+    this.layer?.close();
     for (const m of this.streams.values()) m.stop('answer stopped');
     this.streams.clear();
     await this.listener?.close();

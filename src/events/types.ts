@@ -14,15 +14,22 @@ import type { MediaDtmfEvent, MediaStartedEvent, MediaStatsEvent, MediaStoppedEv
 export type { MediaDtmfEvent, MediaStartedEvent, MediaStatsEvent, MediaStoppedEvent, MediaSummary } from './media.js';
 export type { DnsAnswerEvent, DnsNode, DnsNodeRecord, DnsQueryEvent, DnsRecordData, FailoverReason, ResolvedTargetView, ResolveResult, TargetFailoverEvent, TargetSelectedEvent } from './dns.js';
 
-/** RFC 3261 §17.1 client transaction timers, plus Timer M of RFC 6026. */
-export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'K' | 'M';
+/**
+ * RFC 3261 §17.1 client transaction timers (A B D E F K) and §17.2 server transaction timers
+ * (G H I J), plus Timers M (client) and L (server) of RFC 6026.
+ */
+export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'K' | 'M' | 'G' | 'H' | 'I' | 'J' | 'L';
 
-/** Client transaction states: RFC 3261 Figures 5 and 6, and Accepted (RFC 6026 §7.2). */
+/**
+ * Transaction states: RFC 3261 Figures 5 to 8 (Confirmed is the INVITE server's), and
+ * Accepted (RFC 6026 §7.2, client and server).
+ */
 export type TransactionStateName =
   | 'Calling'
   | 'Trying'
   | 'Proceeding'
   | 'Completed'
+  | 'Confirmed'
   | 'Accepted'
   | 'Terminated';
 

@@ -30,10 +30,12 @@ export type DtmfQueueItem = { kind: 'digit'; event: number; digit: string; durat
  * by one per packet sent (§5.1); the timestamp by the frame's samples per packet time,
  * whether or not a packet is sent for it, so pauses in sending (hold, a stall) keep the
  * sampling clock (RFC 3550 §5.1: "the timestamp … increments monotonically and linearly").
- * One buffer, reused for every packet.
+ * Two buffers, used in turn for every packet.
  */
 export class RtpSender {
-  private readonly buf: Uint8Array;
+  private readonly bufs: [Uint8Array, Uint8Array];
+  private buf: Uint8Array;
+  private flip = 0;
   private seq: number;
   private ts: number;
   private marker = true;
@@ -58,7 +60,8 @@ export class RtpSender {
     private readonly cfg: RtpSenderConfig,
     private readonly send: (buf: Uint8Array, length: number) => boolean,
   ) {
-    this.buf = new Uint8Array(12 + Math.max(cfg.frameSamples, 4));
+    this.bufs = [new Uint8Array(12 + Math.max(cfg.frameSamples, 4)), new Uint8Array(12 + Math.max(cfg.frameSamples, 4))];
+    this.buf = this.bufs[0]!;
     this.seq = cfg.sequence & 0xffff;
     this.ts = cfg.timestamp >>> 0;
     this.dtmf = cfg.dtmfPayloadType !== undefined ? new Rfc4733Sender({ clockRate: 8000, ptimeMs: cfg.ptimeMs }) : undefined;
@@ -103,6 +106,11 @@ export class RtpSender {
    */
   prepare(pcm: Int16Array, send: boolean, nowMs: number): void {
     this.prepared = 0;
+    // Two buffers, used in turn: the packet just sent may still sit in the socket's send queue
+    // (libuv keeps a pointer to it until the datagram leaves), so the next one is built in the
+    // other buffer.
+    this.flip ^= 1;
+    this.buf = this.bufs[this.flip]!;
     if (send && this.tickDtmf(nowMs)) return;
     if (send) {
       writeRtpHeader(this.buf, 0, this.marker, this.cfg.payloadType, 0, this.ts, this.cfg.ssrc);

@@ -5,7 +5,10 @@
 import type { TimerFiredEvent, TimerName, TimerStartedEvent, TimerStoppedEvent } from '../events/types.js';
 import { formatSeconds } from './format.js';
 
-/** What each timer is for (RFC 3261 §17.1.1.2, §17.1.2.2; RFC 6026 §8.4 for Timer M). */
+/**
+ * What each timer is for (RFC 3261 §17.1.1.2, §17.1.2.2, §17.2.1, §17.2.2; RFC 6026 §8.4 for
+ * Timer M, §8.7 for Timer L).
+ */
 const PURPOSE: Record<TimerName, string> = {
   A: 'INVITE retransmission',
   B: 'INVITE transaction timeout',
@@ -14,6 +17,11 @@ const PURPOSE: Record<TimerName, string> = {
   F: 'non-INVITE transaction timeout',
   K: 'wait time for re-sent responses',
   M: 'wait time for re-sent 2xx',
+  G: 'response retransmission',
+  H: 'wait time for the ACK',
+  I: 'wait time for re-sent ACKs',
+  J: 'wait time for re-sent requests',
+  L: 'wait time for re-sent INVITEs',
 };
 
 /** Timers whose firing means "retransmit the request" (A: INVITE, E: non-INVITE). */
@@ -69,6 +77,16 @@ export function describeStarted(e: TimerStartedEvent): string {
       return `Timer K started: absorbing re-sent responses for ${d}`;
     case 'M':
       return `Timer M started: accepting re-sent 2xx for ${d}`;
+    case 'G':
+      return `Timer G started: re-send the final response in ${d}`;
+    case 'H':
+      return `Timer H started: ${d} for the ACK`;
+    case 'I':
+      return `Timer I started: absorbing re-sent ACKs for ${d}`;
+    case 'J':
+      return `Timer J started: absorbing re-sent requests for ${d}`;
+    case 'L':
+      return `Timer L started: absorbing re-sent INVITEs for ${d}`;
   }
 }
 
@@ -109,5 +127,19 @@ export function describeFired(e: TimerFiredEvent, d: FiredDetails): string {
       return `Timer K expired${after} (absorbing re-sent responses) — done`;
     case 'M':
       return `Timer M expired${after} (accepting re-sent 2xx) — done`;
+    case 'G': {
+      const parts: string[] = [];
+      if (d.retransmit !== undefined) parts.push(`response re-sent #${d.retransmit}`);
+      if (d.nextMs !== undefined) parts.push(`next in ${formatSeconds(d.nextMs)}`);
+      return `Timer G fired${parts.length ? ` — ${parts.join(', ')}` : ''}`;
+    }
+    case 'H':
+      return `Timer H expired${after} — no ACK for our final response`;
+    case 'I':
+      return `Timer I expired${after} (absorbing re-sent ACKs) — done`;
+    case 'J':
+      return `Timer J expired${after} (absorbing re-sent requests) — done`;
+    case 'L':
+      return `Timer L expired${after} (absorbing re-sent INVITEs) — done`;
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Timer values for the client transactions (RFC 3261 §17.1, Table 4 of §A; RFC 6026 §8.4).
+ * Timer values for the client and server transactions (RFC 3261 §17.1, §17.2, Table 4 of §A;
+ * RFC 6026 §8.4, §8.7).
  *
  * | timer | value here | RFC |
  * |---|---|---|
@@ -13,6 +14,11 @@
  * | F | 64·T1 | §17.1.2.2 |
  * | K | T4 on UDP, 0 on TCP/TLS | §17.1.2.2 |
  * | M | 64·T1 | RFC 6026 §8.4 |
+ * | G | initially T1, doubles up to T2 (UDP only) | §17.2.1 (server: re-sent non-2xx final) |
+ * | H | 64·T1 | §17.2.1 (server: wait for the ACK) |
+ * | I | T4 on UDP, 0 on TCP/TLS | §17.2.1 (server: absorb re-sent ACKs) |
+ * | J | 64·T1 on UDP, 0 on TCP/TLS | §17.2.2 (server: absorb re-sent non-INVITE requests) |
+ * | L | 64·T1 | RFC 6026 §8.7 (server: Accepted, absorb re-sent INVITEs) |
  *
  * Timer D: RFC 3261 §17.1.1.2 asks for "a value of at least 32 seconds for unreliable
  * transports". D exists to absorb retransmissions of the final response, which the server
@@ -58,6 +64,16 @@ export interface TimerConfig {
   readonly timerK: number;
   /** Wait time for 2xx retransmits and forks in Accepted (RFC 6026): 64·T1. */
   readonly timerM: number;
+  /** First interval of Timer G (server: re-sent non-2xx final, unreliable only): T1. */
+  readonly timerG: number;
+  /** Server: wait for the ACK of a non-2xx final: 64·T1. */
+  readonly timerH: number;
+  /** Server: absorb ACK retransmits in Confirmed: T4, or 0 when reliable. */
+  readonly timerI: number;
+  /** Server: absorb non-INVITE request retransmits in Completed: 64·T1, or 0 when reliable. */
+  readonly timerJ: number;
+  /** Server: absorb INVITE retransmits in Accepted (RFC 6026 §8.7): 64·T1. */
+  readonly timerL: number;
 }
 
 /** A timer value the user gave is unusable; the CLI reports it as a usage error. */
@@ -105,6 +121,11 @@ export function timerConfig(options: TimerOptions = {}): TimerConfig {
     timerF: 64 * t1,
     timerK: reliable ? 0 : t4,
     timerM: 64 * t1,
+    timerG: t1,
+    timerH: 64 * t1,
+    timerI: reliable ? 0 : t4,
+    timerJ: reliable ? 0 : 64 * t1,
+    timerL: 64 * t1,
   });
 }
 

@@ -206,14 +206,15 @@ describe('MediaSession: paced sending', () => {
     }
   });
 
-  it('the session reuses one send buffer for every packet (so the fake ports copy)', () => {
+  it('the session reuses two send buffers in turn (a queued datagram is not overwritten by the next packet; fake ports copy)', () => {
     const seen: Uint8Array[] = [];
     const clock = new ManualClock(T0);
     const s = new MediaSession(config(), { clock, sendRtp: (b) => (seen.push(b), true), sendRtcp: () => true, wallclockMs: () => WALL0, random: () => 0.5 });
     s.start();
     clock.advance(40);
     expect(seen.length).toBe(3);
-    expect(seen[0]).toBe(seen[1]); // the same object every time
+    expect(seen[0]).not.toBe(seen[1]); // the next packet is built in the other buffer
+    expect(seen[0]).toBe(seen[2]); // and then the first one again: no allocation per packet
   });
 });
 

@@ -33,6 +33,15 @@ export interface FaultRules {
   copies?: number;
   /** Hold each datagram until the next one in the same direction, then send the two swapped. */
   reorder?: boolean;
+  /** Send a forwarded datagram twice with this probability (0–1), seeded like `dropRate`. */
+  duplicateRate?: number;
+  /**
+   * Hold a forwarded datagram with this probability (0–1) until the next one in the same
+   * direction (or `reorderHoldMs`, whichever comes first), then send the two swapped.
+   */
+  reorderRate?: number;
+  /** Longest hold of a datagram picked by `reorderRate` (default 20 ms). */
+  reorderHoldMs?: number;
   /** Send responses (and requests from the peer) from this address instead of the relay's. */
   replyFrom?: string;
   /**
@@ -53,6 +62,8 @@ export interface RelayLogEntry {
   line: string;
   action: 'forwarded' | 'dropped';
   why?: string;
+  /** The Call-ID of the message, when it has one. */
+  callId?: string;
   /** `host:port` it was sent to (when forwarded) and from which relay address. */
   to?: string;
   from?: string;
@@ -134,8 +145,10 @@ export async function startFaultRelay(peer: { host: string; port: number }, init
     return s;
   };
 
+  let current: Buffer | undefined;
   const note = (e: Omit<RelayLogEntry, 't'>): void => {
-    log.push({ t: Date.now() - started, ...e });
+    const id = current ? /^(?:Call-ID|i)[ \t]*:[ \t]*(\S+)/im.exec(current.toString('latin1'))?.[1] : undefined;
+    log.push({ t: Date.now() - started, ...e, ...(id ? { callId: id } : {}) });
   };
 
   /** Applies the drop rules; returns why it is dropped, or undefined. */
@@ -153,7 +166,7 @@ export async function startFaultRelay(peer: { host: string; port: number }, init
 
   /** Sends with delay, copies and reordering as the rules say. */
   const forward = (direction: RelayLogEntry['direction'], send: () => void): void => {
-    const copies = Math.max(1, rules.copies ?? 1);
+    const copies = Math.max(1, rules.copies ?? 1) + (rules.duplicateRate !== undefined && random() < rules.duplicateRate ? 1 : 0);
     const go = (): void => {
       for (let i = 0; i < copies; i++) send();
     };
@@ -166,6 +179,30 @@ export async function startFaultRelay(peer: { host: string; port: number }, init
         timers.add(timer);
       } else go();
     };
+    if (!rules.reorder && rules.reorderRate !== undefined) {
+      const before = held[direction];
+      if (before) {
+        held[direction] = undefined;
+        later();
+        before();
+        return;
+      }
+      if (random() >= rules.reorderRate) return later();
+      let sent = false;
+      const release = (): void => {
+        if (sent) return;
+        sent = true;
+        later();
+      };
+      held[direction] = release;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (held[direction] === release) held[direction] = undefined;
+        release();
+      }, rules.reorderHoldMs ?? 20);
+      timers.add(timer);
+      return;
+    }
     if (!rules.reorder) return later();
     const before = held[direction];
     if (!before) {
@@ -178,6 +215,7 @@ export async function startFaultRelay(peer: { host: string; port: number }, init
   };
 
   const toClient = async (client: Client, buf: Buffer): Promise<void> => {
+    current = buf;
     let msg = buf;
     const line = startLine(buf);
     const isResponse = line.startsWith('SIP/2.0 ');
@@ -194,6 +232,7 @@ export async function startFaultRelay(peer: { host: string; port: number }, init
     const via = rules.replyFrom ? await socketAt(rules.replyFrom) : front;
     const fromText = `${via.address().address}:${via.address().port}`;
     forward('to-client', () => via.send(msg, dest.port, dest.address));
+    current = buf;
     note({ direction: 'to-client', line, action: 'forwarded', to: `${dest.address}:${dest.port}`, from: fromText });
   };
 
@@ -208,6 +247,7 @@ export async function startFaultRelay(peer: { host: string; port: number }, init
         back.on('message', (reply) => void toClient(c, reply));
         clients.set(key, client);
       }
+      current = buf;
       const line = startLine(buf);
       const why = dropWhy(buf, 'to-peer');
       if (why) return note({ direction: 'to-peer', line, action: 'dropped', why });

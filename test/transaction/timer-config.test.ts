@@ -16,7 +16,19 @@ describe('timerConfig', () => {
       timerF: 32000,
       timerK: 5000,
       timerM: 32000,
+      timerG: 500,
+      timerH: 32000,
+      timerI: 5000,
+      timerJ: 32000,
+      timerL: 32000,
     });
+  });
+
+  it('server timers (RFC 3261 §17.2, RFC 6026 §8.7): reliable transport: I = J = 0; G, H, L as on UDP', () => {
+    const c = timerConfig({ reliable: true });
+    expect([c.timerG, c.timerH, c.timerI, c.timerJ, c.timerL]).toEqual([500, 32000, 0, 0, 32000]);
+    const s = timerConfig({ t1: 50, t4: 700 });
+    expect([s.timerG, s.timerH, s.timerI, s.timerJ, s.timerL]).toEqual([50, 3200, 700, 3200, 3200]);
   });
 
   it('reliable transport: D = K = 0, B, F, M unchanged', () => {

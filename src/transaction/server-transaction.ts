@@ -1,0 +1,253 @@
+/**
+ * One live server transaction: the pure machine (server-step.ts) plus what it needs to act on
+ * its effects: the clock for timers, the reply path to the peer, the event sink. Created by
+ * `ServerTransactionLayer` for each new request; the TU answers through `respond`.
+ */
+import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { EventInput, SipEvent, TimerName, TransportName } from '../events/types.js';
+import type { SipRequest, SipResponse } from '../sip/message.js';
+import { toTag } from '../sip/fields.js';
+import { serialize } from '../sip/serialize.js';
+import { describeStatus } from '../sip/status.js';
+import type { SendPort } from './ports.js';
+import { serverStep, startServer } from './server-step.js';
+import type { ServerEffect, ServerInput, ServerOutcome, ServerState, ServerStateName } from './server-types.js';
+import type { TimerConfig } from './timer-config.js';
+
+/** What a server transaction needs from the layer that owns it. */
+export interface ServerTransactionContext {
+  readonly clock: Clock;
+  readonly emit: (e: SipEvent) => void;
+  /** Emit `wire` events (the full text of every message sent). */
+  readonly wire: boolean;
+  /** Builds the 100 Trying the INVITE transaction sends itself (§17.2.1, §8.2.6.1). */
+  trying(req: SipRequest): SipResponse;
+  /** Called once, when the transaction reaches Terminated. */
+  forget(tx: ServerTransaction): void;
+}
+
+/** The TU's side of one server transaction. */
+export interface ServerTransactionUser {
+  /** An ACK passed up in Accepted (RFC 6026 Figure 7). */
+  onAck?(ack: SipRequest): void;
+  /** The transaction ended: done, Timer H without an ACK, or a transport failure. */
+  onTerminated?(outcome: ServerOutcome, tx: ServerTransaction): void;
+}
+
+interface InputContext {
+  request?: SipRequest;
+  response?: { res: SipResponse; bytes: Buffer; retransmission: boolean };
+  firedDue?: number;
+}
+
+export class ServerTransaction {
+  readonly method: string;
+  /** Our To tag in the final response, for RFC 2543 ACK matching (§17.2.3). */
+  responseToTag: string | undefined;
+  user: ServerTransactionUser = {};
+  private st: ServerState;
+  private readonly timers: Partial<Record<TimerName, { handle: TimerHandle; due: number }>> = {};
+  private last: { res: SipResponse; bytes: Buffer } | undefined;
+  private initial: readonly ServerEffect[] | undefined;
+  private stepTime: number | undefined;
+  private busy = false;
+  private queue: Array<[ServerInput, InputContext]> | undefined;
+
+  constructor(
+    private readonly ctx: ServerTransactionContext,
+    readonly request: SipRequest,
+    /** The §17.2.3 key (server-match.ts). */
+    readonly key: string,
+    readonly branch: string,
+    private readonly reply: SendPort,
+    /** The peer, `host:port`, as the events name it. */
+    readonly peer: string,
+    readonly transport: TransportName,
+    private readonly config: TimerConfig,
+  ) {
+    this.method = request.method;
+    const first = startServer(this.method, config);
+    this.st = first.state;
+    this.initial = first.effects;
+  }
+
+  /** The current state, named as in RFC 3261 Figures 7 and 8 and RFC 6026. */
+  get state(): ServerStateName {
+    return this.st.name;
+  }
+
+  /** The status of the last response sent, if any. */
+  get lastStatus(): number | undefined {
+    return this.st.last;
+  }
+
+  /** True once a final response went out (or the transaction ended). */
+  get answered(): boolean {
+    return (this.st.last ?? 0) >= 200 || this.st.name === 'Terminated';
+  }
+
+  /** @internal Enters the first state: the 100 Trying for an INVITE. The TU is told by the layer. */
+  begin(): void {
+    const effects = this.initial;
+    this.initial = undefined;
+    if (!effects) return;
+    this.busy = true;
+    try {
+      this.perform(effects, { request: this.request });
+    } finally {
+      this.busy = false;
+    }
+    const queued = this.queue ?? [];
+    this.queue = undefined;
+    for (const [i, c] of queued) this.input(i, c);
+  }
+
+  /**
+   * The TU passes a response down (RFC 3261 §17.2.1, §17.2.2). `retransmission` marks a 2xx
+   * the TU re-sends itself (§13.3.1.4). A response the state does not allow is not sent.
+   */
+  respond(res: SipResponse, retransmission = false): void {
+    const bytes = serialize(res);
+    if (res.status >= 200) this.responseToTag = toTag(res) ?? this.responseToTag;
+    this.input({ type: 'respond', status: res.status }, { response: { res, bytes, retransmission } });
+  }
+
+  /** @internal A request (a re-sent copy, or an ACK) that matched this transaction. */
+  receive(req: SipRequest): void {
+    this.input(req.method === 'ACK' ? { type: 'ack' } : { type: 'request' }, { request: req });
+  }
+
+  /** Reports that the transport could not send (RFC 3261 §17.2.4). */
+  transportError(): void {
+    this.input({ type: 'transport-error' }, {});
+  }
+
+  /** @internal Stops every timer without reaching Terminated (the layer is closing). */
+  dispose(reason: string): void {
+    for (const name of Object.keys(this.timers) as TimerName[]) this.stopTimer(name, reason);
+  }
+
+  /** @internal Timers armed now. */
+  get armedTimers(): number {
+    return Object.keys(this.timers).length;
+  }
+
+  private input(input: ServerInput, ictx: InputContext): void {
+    if (this.busy) {
+      // Run to completion: an input that arrives while effects run (a send that throws and
+      // becomes a transport error) is processed after them, on the state they left.
+      (this.queue ??= []).push([input, ictx]);
+      return;
+    }
+    this.busy = true;
+    try {
+      for (let next: [ServerInput, InputContext] | undefined = [input, ictx]; next; next = this.queue?.shift()) {
+        const step = serverStep(this.st, next[0], this.config);
+        this.st = step.state;
+        this.perform(step.effects, next[1]);
+      }
+    } finally {
+      this.busy = false;
+      this.queue = undefined;
+    }
+  }
+
+  private perform(effects: readonly ServerEffect[], ictx: InputContext): void {
+    for (const e of effects) this.effect(e, ictx);
+  }
+
+  private effect(e: ServerEffect, ictx: InputContext): void {
+    switch (e.type) {
+      case 'transition':
+        this.emit({ type: 'transaction.state', branch: this.branch, method: this.method, from: e.from, to: e.to });
+        return;
+      case 'start-timer':
+        this.startTimer(e.timer, e.ms, ictx.firedDue);
+        return;
+      case 'stop-timer':
+        this.stopTimer(e.timer, e.reason);
+        return;
+      case 'send':
+        if (e.what === 'trying') {
+          const res = this.ctx.trying(this.request);
+          this.transmit(res, serialize(res), false);
+        } else if (e.what === 'response' && ictx.response) {
+          this.transmit(ictx.response.res, ictx.response.bytes, ictx.response.retransmission);
+        } else if (this.last) {
+          this.transmit(this.last.res, this.last.bytes, true);
+        }
+        return;
+      case 'pass-up':
+        // The first copy of a request is passed up by the layer (it creates the transaction
+        // for it); here only an ACK in Accepted.
+        if (ictx.request?.method === 'ACK') this.user.onAck?.(ictx.request);
+        return;
+      case 'drop':
+        return;
+      case 'terminate':
+        this.dispose('terminated');
+        this.ctx.forget(this);
+        this.user.onTerminated?.(e.outcome, this);
+        return;
+    }
+  }
+
+  private transmit(res: SipResponse, bytes: Buffer, retransmission: boolean): void {
+    this.last = { res, bytes };
+    this.emit({
+      type: 'response.sent',
+      status: res.status,
+      reason: res.reason,
+      category: describeStatus(res.status).category,
+      method: this.method,
+      to: this.peer,
+      transport: this.transport,
+      callId: res.headers.get('call-id') ?? '',
+      cseq: res.headers.get('cseq') ?? '',
+      bytes: bytes.length,
+      retransmission,
+    });
+    if (this.ctx.wire) this.emit({ type: 'wire', direction: 'out', transport: this.transport, peer: this.peer, text: bytes.toString('utf8') });
+    try {
+      this.reply(bytes);
+    } catch {
+      this.transportError();
+    }
+  }
+
+  private startTimer(timer: TimerName, ms: number, firedDue: number | undefined): void {
+    const { clock } = this.ctx;
+    const now = clock.now();
+    const due = (firedDue ?? now) + ms;
+    const old = this.timers[timer];
+    if (old) clock.clearTimer(old.handle);
+    const armed = { handle: undefined as unknown as TimerHandle, due };
+    armed.handle = clock.setTimer(due - now, () => this.fire(timer, armed));
+    this.timers[timer] = armed;
+    this.emit({ type: 'timer.started', timer, ms, branch: this.branch, method: this.method });
+  }
+
+  private stopTimer(timer: TimerName, reason: string): void {
+    const armed = this.timers[timer];
+    if (!armed) return;
+    this.ctx.clock.clearTimer(armed.handle);
+    delete this.timers[timer];
+    this.emit({ type: 'timer.stopped', timer, branch: this.branch, method: this.method, reason });
+  }
+
+  private fire(timer: TimerName, armed: { handle: TimerHandle; due: number }): void {
+    if (this.timers[timer] !== armed) return;
+    delete this.timers[timer];
+    this.stepTime = this.ctx.clock.now();
+    try {
+      this.emit({ type: 'timer.fired', timer, branch: this.branch, method: this.method });
+      this.input({ type: 'timer', timer }, { firedDue: armed.due });
+    } finally {
+      this.stepTime = undefined;
+    }
+  }
+
+  private emit(e: EventInput): void {
+    this.ctx.emit({ ...e, t: this.stepTime ?? this.ctx.clock.now() } as SipEvent);
+  }
+}
