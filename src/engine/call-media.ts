@@ -27,6 +27,8 @@ export function sdpOf(msg: SipRequest | SipResponse): SdpSession | undefined {
  */
 export class CallMedia {
   private sessionId = String(Date.now());
+  /** RFC 3264 §8: each new SDP we send in the session has a version one higher. */
+  private version = 0;
   private offered = false;
   private answeredInAck = false;
 
@@ -133,6 +135,33 @@ export class CallMedia {
       };
       this.env.clock.setTimer(50, poll);
     });
+  }
+
+  /**
+   * An offer from the peer inside the dialog: a re-INVITE or an UPDATE (RFC 3264 §8, RFC 3311):
+   * hold (`a=sendonly` → we answer `recvonly`, `a=inactive` → `inactive`, RFC 3264 §6.1), resume,
+   * a new address or codec. Returns our answer, and re-aims the stream; a refusal names the
+   * Warning for the 488 (RFC 3261 §21.4.26). `what` names the request for the evidence.
+   */
+  reoffer(offer: SdpSession, what: string): { ok: true; sdp: string; direction: string; hold: string } | { ok: false; warning: string } {
+    this.version++;
+    const ans = buildAnswer(offer, {
+      address: this.stream.address,
+      port: this.stream.port,
+      sessionId: this.sessionId,
+      sessionVersion: (BigInt(this.sessionId) + BigInt(this.version)).toString(),
+    });
+    if (!ans.ok) return { ok: false, warning: ans.warning };
+    // RFC 2543 hold (c=0.0.0.0): nothing is sent anywhere; the stream keeps its peer address.
+    if (ans.agreement.hold === 'c=0.0.0.0') this.stream.setDirection(ans.agreement.direction);
+    else void this.stream.start(ans.agreement, false, `offer in the ${what}`);
+    return { ok: true, sdp: ans.sdp, direction: ans.agreement.direction, hold: ans.agreement.hold };
+  }
+
+  /** Our session again as an offer, one version up (a re-INVITE without an offer, RFC 3261 §14.2). */
+  offerAgain(): string {
+    this.version++;
+    return buildOffer({ address: this.stream.address, port: this.stream.port, sessionId: this.sessionId, sessionVersion: (BigInt(this.sessionId) + BigInt(this.version)).toString() });
   }
 
   /** An INFO from the peer: DTMF by SIP INFO (application/dtmf-relay or application/dtmf). */

@@ -2,13 +2,17 @@ import type { TimerHandle } from '../clock/clock.js';
 import { ackFor2xx, dialogFromResponse, inDialogRequest, type Dialog } from '../dialog/dialog.js';
 import { headerParam } from '../dialog/name-addr-uri.js';
 import { buildRequest } from '../sip/build-request.js';
-import { Headers } from '../sip/headers.js';
-import { SIP_VERSION, type SipRequest, type SipResponse } from '../sip/message.js';
+import type { SipRequest, SipResponse } from '../sip/message.js';
 import type { ClientTransaction } from '../transaction/client-transaction.js';
 import { outcomeOf } from './describe-outcome.js';
 import { fromFinal, type RunOutcome } from './outcome.js';
 import type { InvitePlan } from './plan.js';
 import { buildOffer } from '../media/sdp-offer.js';
+import type { ServerTransaction } from '../transaction/server-transaction.js';
+import { responseFor } from './response-for.js';
+import { refusalFor } from './request-checks.js';
+import { retransmit2xx } from './retransmit-2xx.js';
+import { sdpOf } from './call-media.js';
 import { isChallenge } from './authenticate.js';
 import { transact } from './transact.js';
 import { transactAuthenticated } from './transact-auth.js';
@@ -49,6 +53,8 @@ class Call {
   private inviteTx!: ClientTransaction;
   private first1xx?: SipResponse;
   private ringTimer?: TimerHandle;
+  /** Our 2xx to the peer's re-INVITE, re-sent until its ACK. */
+  private reinviteResend?: { cseq: string; stop(): void };
   private holdTimer?: TimerHandle;
   private guardTimer?: TimerHandle;
   private lingerTimer?: TimerHandle;
@@ -79,7 +85,8 @@ class Call {
     return new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.removeInterrupt = this.controls.onInterrupt(() => this.interrupted());
-      this.ctx.session.onRequest = (req) => this.peerRequest(req);
+      this.ctx.session.onRequest = (req, tx) => this.peerRequest(req, tx);
+      this.ctx.session.onAck = (ack) => this.peerAck(ack);
       this.ctx.session.onUnmatched = (res) => this.unmatched(res);
       if (!this.plan.media || !this.plan.sdp) {
         this.sendInvite();
@@ -450,18 +457,23 @@ class Call {
   }
 
   /** Requests from the peer during the call (RFC 3261 §12.2.2, §15.1.2). */
-  private peerRequest(req: SipRequest): void {
-    if (req.method === 'ACK') return;
+  /** A request from the peer, with its server transaction (RFC 3261 §17.2). */
+  private peerRequest(req: SipRequest, tx: ServerTransaction): void {
+    const refused = refusalFor(req, [], { INVITE: ['application/sdp'], UPDATE: ['application/sdp'], INFO: ['application/dtmf-relay', 'application/dtmf'] });
+    if (refused) {
+      this.ctx.session.emit({ type: 'note', level: 'info', code: 'request-refused', text: refused.why });
+      return this.reply(req, tx, refused.status, refused.reason, refused.extra);
+    }
     const d = this.dialog;
     const inDialog =
       d !== undefined &&
       req.headers.get('call-id') === d.callId &&
       headerParam(req.headers.get('to') ?? '', 'tag') === d.localTag &&
       headerParam(req.headers.get('from') ?? '', 'tag') === d.remoteTag;
-    if (req.method === 'OPTIONS') return this.reply(req, 200, 'OK', [{ name: 'Allow', value: ALLOW }]);
+    if (req.method === 'OPTIONS') return this.reply(req, tx, 200, 'OK', [{ name: 'Allow', value: ALLOW }]);
     if (req.method === 'BYE') {
-      if (!inDialog) return this.reply(req, 481, 'Call/Transaction Does Not Exist');
-      this.reply(req, 200, 'OK');
+      if (!inDialog) return this.reply(req, tx, 481, 'Call/Transaction Does Not Exist');
+      this.reply(req, tx, 200, 'OK');
       if (this.phase === 'confirmed' || this.phase === 'ending') {
         this.ctx.session.emit({ type: 'dialog.terminated', callId: d.callId, localTag: d.localTag, remoteTag: d.remoteTag, reason: 'the peer sent BYE' });
         const answer = this.answer!;
@@ -470,27 +482,73 @@ class Call {
       }
       return;
     }
-    if (!inDialog) return this.reply(req, 481, 'Call/Transaction Does Not Exist');
+    if (!inDialog) return this.reply(req, tx, 481, 'Call/Transaction Does Not Exist');
+    if (req.method === 'INVITE' || req.method === 'UPDATE') return this.peerOffer(req, tx);
     if (req.method === 'INFO') this.media?.info(req);
-    if (req.method === 'INFO' || req.method === 'UPDATE' || req.method === 'NOTIFY') return this.reply(req, 200, 'OK');
-    // A re-INVITE would need an SDP answer; sipcall carries no media yet.
-    return this.reply(req, req.method === 'INVITE' ? 488 : 501, req.method === 'INVITE' ? 'Not Acceptable Here' : 'Not Implemented', [{ name: 'Allow', value: ALLOW }]);
+    if (req.method === 'INFO' || req.method === 'NOTIFY') return this.reply(req, tx, 200, 'OK');
+    return this.reply(req, tx, 501, 'Not Implemented', [{ name: 'Allow', value: ALLOW }]);
   }
 
-  /** A response built from the request (RFC 3261 §8.2.6.2): Via, From, To, Call-ID, CSeq copied. */
-  private reply(req: SipRequest, status: number, reason: string, extra: Array<{ name: string; value: string }> = []): void {
-    const h = new Headers();
-    for (const v of req.headers.getAll('via')) h.append('Via', v);
-    h.append('From', req.headers.get('from') ?? '');
-    let to = req.headers.get('to') ?? '';
-    if (!headerParam(to, 'tag')) to += `;tag=${this.ctx.localTag}`;
-    h.append('To', to);
-    h.append('Call-ID', req.headers.get('call-id') ?? '');
-    h.append('CSeq', req.headers.get('cseq') ?? '');
-    for (const x of extra) h.append(x.name, x.value);
-    h.append('Content-Length', '0');
-    const res: SipResponse = { kind: 'response', status, reason, version: SIP_VERSION, headers: h, body: new Uint8Array(0) };
-    this.ctx.session.sendResponse(res, req.method);
+  /**
+   * A re-INVITE or UPDATE from the peer (RFC 3261 §14.2, RFC 3311 §5.2): hold, resume, a new
+   * codec or address, or a session refresh. With an offer we answer it (RFC 3264 §6, §8) and
+   * the stream follows; without one, an UPDATE is a refresh (200, no body) and a re-INVITE gets
+   * our current session as the offer in the 2xx (§14.2: "the UAS … MUST generate an offer").
+   * The 2xx to a re-INVITE is re-sent until its ACK (§13.3.1.4).
+   */
+  private peerOffer(req: SipRequest, tx: ServerTransaction): void {
+    const what = req.method === 'INVITE' ? 're-INVITE' : 'UPDATE';
+    const offer = sdpOf(req);
+    const contact = [{ name: 'Contact', value: `<${this.ctx.contactUri()}>` }, { name: 'Allow', value: ALLOW }];
+    if (!offer && req.method === 'UPDATE') return this.reply(req, tx, 200, 'OK', contact);
+    if (!this.media) {
+      this.ctx.session.emit({ type: 'note', level: 'info', code: 'reoffer-refused', text: `a ${what} from the peer${offer ? ' with an SDP offer' : ''}: refused with 488, this run carries no media (--no-media)` });
+      return this.reply(req, tx, 488, 'Not Acceptable Here', [{ name: 'Warning', value: '304 sipcall "signalling only (--no-media)"' }]);
+    }
+    let body: string;
+    if (offer) {
+      const r = this.media.reoffer(offer, what);
+      if (!r.ok) {
+        this.ctx.session.emit({ type: 'note', level: 'warn', code: 'reoffer-refused', text: `the ${what} offer is not usable: 488 (${r.warning})` });
+        return this.reply(req, tx, 488, 'Not Acceptable Here', [{ name: 'Warning', value: r.warning }]);
+      }
+      body = r.sdp;
+      const held = r.hold !== 'none';
+      this.ctx.session.emit({
+        type: 'note',
+        level: 'info',
+        code: held ? 'peer-hold' : 'peer-reoffer',
+        text: held
+          ? `the peer put the call on hold (${r.hold} in its ${what}): we answered ${r.direction} (RFC 3264 §8.4)`
+          : `the peer sent a new offer in a ${what}: we answered ${r.direction}`,
+      });
+    } else {
+      body = this.media.offerAgain();
+    }
+    const res = responseFor(req, 200, 'OK', { toTag: this.ctx.localTag, extra: contact, body: Buffer.from(body) });
+    tx.respond(res);
+    if (req.method !== 'INVITE' || this.ctx.session.transport.reliable) return;
+    const cseq = req.headers.get('cseq') ?? '';
+    this.reinviteResend?.stop();
+    const { t1, t2 } = this.ctx.session.timers;
+    const resend = retransmit2xx(this.clock, t1, t2, () => tx.respond(res, true), () =>
+      this.ctx.session.emit({ type: 'note', level: 'warn', code: 'reinvite-no-ack', text: `no ACK for our 200 to the peer's re-INVITE after ${(64 * t1) / 1000} s (RFC 3261 §13.3.1.4)` }),
+    );
+    this.reinviteResend = { cseq: cseq.split(/\s+/)[0] ?? '', stop: () => resend.stop() };
+  }
+
+  /** The ACK for our 2xx to the peer's re-INVITE: the re-sending stops (RFC 3261 §13.3.1.4). */
+  private peerAck(ack: SipRequest): void {
+    const seq = (ack.headers.get('cseq') ?? '').split(/\s+/)[0];
+    if (this.reinviteResend && seq === this.reinviteResend.cseq) {
+      this.reinviteResend.stop();
+      this.reinviteResend = undefined;
+    }
+  }
+
+  /** A response built from the request (RFC 3261 §8.2.6.2, response-for.ts), through its transaction. */
+  private reply(req: SipRequest, tx: ServerTransaction, status: number, reason: string, extra: Array<{ name: string; value: string }> = []): void {
+    tx.respond(responseFor(req, status, reason, { toTag: this.ctx.localTag, extra }));
   }
 
   /** A 2xx for our INVITE after its transaction ended (Timer M): still ACK it. */
@@ -524,6 +582,8 @@ class Call {
     for (const t of [this.guardTimer, this.lingerTimer]) if (t) this.clock.clearTimer(t);
     this.removeInterrupt?.();
     this.ctx.session.onRequest = undefined;
+    this.ctx.session.onAck = undefined;
+    this.reinviteResend?.stop();
     this.resolve(outcome);
   }
 

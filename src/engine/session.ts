@@ -4,14 +4,17 @@ import { parseMessage } from '../sip/parse.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { topBranch } from '../sip/fields.js';
 import { serialize } from '../sip/serialize.js';
-import { describeStatus } from '../sip/status.js';
 import type { ClientTransaction } from '../transaction/client-transaction.js';
+import { ServerTransactionLayer } from '../transaction/server-layer.js';
+import type { ServerTransaction } from '../transaction/server-transaction.js';
 import type { TransactionUser } from '../transaction/ports.js';
 import { TransactionLayer } from '../transaction/transaction-layer.js';
 import { forTransport, type TimerConfig } from '../transaction/timer-config.js';
 import { formatEndpoint, type Endpoint } from '../transport/endpoint.js';
 import { transportError, type TransportError } from '../transport/errors.js';
 import type { CloseReason, Listener, Transport } from '../transport/transport.js';
+import { responseFor } from './response-for.js';
+import { badRequestFor } from './request-checks.js';
 import { NOTE_CODE } from './verdict/codes.js';
 import { UDP_SIZE_LIMIT, type OversizeRequest } from './verdict/udp-size.js';
 
@@ -38,8 +41,17 @@ export interface SessionOptions {
 export class Session {
   readonly layer: TransactionLayer;
   private readonly live = new Set<ClientTransaction>();
-  /** Requests that arrive from the peer (BYE during a call, OPTIONS, …). */
-  onRequest: ((req: SipRequest, from: Endpoint) => void) | undefined;
+  /**
+   * Requests that arrive from the peer (BYE during a call, re-INVITE, INFO, OPTIONS, …), each
+   * with its server transaction (RFC 3261 §17.2): the TU answers with `tx.respond`, and a
+   * re-sent copy gets the same answer from the transaction without reaching the TU. With no
+   * TU set, requests are answered 481 (there is no dialog or transaction for them here).
+   */
+  onRequest: ((req: SipRequest, tx: ServerTransaction) => void) | undefined;
+  /** The ACK of a 2xx we sent to a re-INVITE from the peer (RFC 3261 §13.3.1.4). */
+  onAck: ((ack: SipRequest) => void) | undefined;
+  /** The server transactions of the requests the peer sends us. */
+  readonly servers: ServerTransactionLayer;
   /** Responses that matched no transaction (a 2xx re-sent after Timer M, …). */
   onUnmatched: ((res: SipResponse) => void) | undefined;
   private closed = false;
@@ -61,6 +73,21 @@ export class Session {
     readonly options: SessionOptions = {},
   ) {
     this.layer = new TransactionLayer({ clock: env.clock, emit: env.sink });
+    this.servers = new ServerTransactionLayer({
+      clock: env.clock,
+      emit: env.sink,
+      wire: true,
+      timers: (reliable) => forTransport(timers, reliable),
+      response: (req, status, reason, toTag) => responseFor(req, status, reason, { toTag }),
+      user: {
+        onRequest: (req, tx) => {
+          if (this.onRequest) this.onRequest(req, tx);
+          else tx.respond(responseFor(req, 481, 'Call/Transaction Does Not Exist', { toTag: 'sipcall' }));
+        },
+        // An ACK that matches no server transaction: the ACK of a 2xx we sent (to a re-INVITE).
+        onAck: (ack) => this.onAck?.(ack),
+      },
+    });
     transport.onMessage((buf, from) => this.receive(buf, from));
     transport.onError((err) => this.transportFailed(err));
     transport.onClose((reason) => this.closedByPeer(reason));
@@ -154,27 +181,6 @@ export class Session {
     return bytes;
   }
 
-  /** Sends a response to a request the peer sent us (e.g. 200 to its BYE). */
-  sendResponse(res: SipResponse, method: string, retransmission = false): void {
-    const bytes = serialize(res);
-    this.transport.send(bytes);
-    const cseq = res.headers.get('cseq') ?? '';
-    this.emit({
-      type: 'response.sent',
-      status: res.status,
-      reason: res.reason,
-      category: describeStatus(res.status).category,
-      method,
-      to: this.peer,
-      transport: this.transport.name,
-      callId: res.headers.get('call-id') ?? '',
-      cseq,
-      bytes: bytes.length,
-      retransmission,
-    });
-    this.emit({ type: 'wire', direction: 'out', transport: this.transport.name, peer: this.peer, text: bytes.toString('utf8') });
-  }
-
   private receive(buf: Buffer, from: Endpoint, at?: Listener): void {
     if (this.closed) return;
     const fromText = formatEndpoint(from);
@@ -194,6 +200,9 @@ export class Session {
     }
     if (!parsed.ok) {
       this.emit({ type: 'message.invalid', from: fromText, bytes: buf.length, error: parsed.error.reason, offset: parsed.error.offset });
+      // §8.2 / §21.4.1: a malformed request from the peer gets a 400 that names the problem.
+      const bad = badRequestFor(buf, parsed.error.reason);
+      if (bad) this.servers.sendStateless(bad, (bad.headers.get('cseq') ?? '').split(/\s+/)[1] ?? '', (b) => this.transport.send(b), fromText, this.transport.name);
       return;
     }
     const msg = parsed.message;
@@ -202,19 +211,7 @@ export class Session {
       if (!matched) this.onUnmatched?.(msg);
       return;
     }
-    this.emit({
-      type: 'request.received',
-      method: msg.method,
-      uri: msg.uri,
-      from: fromText,
-      transport: this.transport.name,
-      callId: msg.headers.get('call-id') ?? '',
-      cseq: msg.headers.get('cseq') ?? '',
-      branch: topBranch(msg) ?? '',
-      bytes: buf.length,
-      retransmission: false,
-    });
-    this.onRequest?.(msg, from);
+    this.servers.receive(msg, buf.length, (bytes) => this.transport.send(bytes), fromText, this.transport.name, this.transport.reliable);
   }
 
   private transportFailed(err: TransportError): void {
@@ -254,6 +251,7 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     this.layer.close();
+    this.servers.close();
     this.limbo?.close();
     await Promise.all([this.transport.close(), this.sentBy?.close()]);
   }

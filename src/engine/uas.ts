@@ -1,9 +1,11 @@
 import type { TimerHandle } from '../clock/clock.js';
 import type { EventInput } from '../events/types.js';
 import { headerParam } from '../dialog/name-addr-uri.js';
-import { Headers } from '../sip/headers.js';
 import { newTag, type RandomSource } from '../sip/ids.js';
-import { SIP_VERSION, type SipRequest, type SipResponse } from '../sip/message.js';
+import type { SipRequest, SipResponse } from '../sip/message.js';
+import { responseFor } from './response-for.js';
+import { retransmit2xx } from './retransmit-2xx.js';
+import { badRequestFor, refusalFor } from './request-checks.js';
 import { parseMessage } from '../sip/parse.js';
 import { describeStatus } from '../sip/status.js';
 import { ServerTransactionLayer } from '../transaction/server-layer.js';
@@ -21,6 +23,13 @@ import { negotiate } from '../media/negotiate.js';
 import { parseDtmfInfo } from '../media/dtmf-info.js';
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, MESSAGE, INFO, NOTIFY';
+/** Option tags `answer` understands (RFC 3261 §8.2.2.3): none yet. */
+const SUPPORTED: readonly string[] = [];
+/** Body types `answer` reads, by method (RFC 3261 §8.2.3). */
+const ACCEPT: Readonly<Record<string, readonly string[]>> = {
+  INVITE: ['application/sdp'],
+  INFO: ['application/dtmf-relay', 'application/dtmf'],
+};
 
 /** One INVITE we are answering: its server transaction and what the UAS core keeps for it. */
 interface PendingInvite {
@@ -30,8 +39,10 @@ interface PendingInvite {
   /** A final response was passed to the transaction. */
   final: boolean;
   acked: boolean;
-  /** The ring timer, and the core's own 2xx retransmissions (RFC 3261 §13.3.1.4). */
+  /** The ring timer. */
   timers: TimerHandle[];
+  /** The core's own 2xx retransmissions (RFC 3261 §13.3.1.4), until the ACK. */
+  resend?: { stop(): void };
   /** The RTP stream for this call, bound when the INVITE arrived (docs/media.md). */
   media?: Promise<MediaStream | undefined>;
   /** True when the INVITE had no offer: ours goes in the 2xx, the answer comes in the ACK. */
@@ -110,6 +121,9 @@ export class AutoAnswer {
     const parsed = parseMessage(buf);
     if (!parsed.ok) {
       this.emit({ type: 'message.invalid', from: peer, bytes: buf.length, error: parsed.error.reason, offset: parsed.error.offset });
+      // §8.2 / §21.4.1: a malformed request gets a 400 that names the problem, not silence.
+      const bad = badRequestFor(buf, parsed.error.reason, this.plan.userAgent);
+      if (bad) this.layer!.sendStateless(bad, (bad.headers.get('cseq') ?? '').split(/\s+/)[1] ?? '', reply, peer, transport);
       return;
     }
     const msg = parsed.message;
@@ -122,6 +136,11 @@ export class AutoAnswer {
 
   /** A new request with its server transaction (RFC 3261 §8.2): the UAS core's answer. */
   private request(msg: SipRequest, tx: ServerTransaction): void {
+    const refused = refusalFor(msg, SUPPORTED, ACCEPT);
+    if (refused) {
+      this.emit({ type: 'note', level: 'info', code: 'request-refused', text: refused.why });
+      return this.respond(msg, tx, refused.status, refused.reason, refused.extra);
+    }
     switch (msg.method) {
       case 'INVITE':
         return this.invite(msg, tx);
@@ -242,20 +261,13 @@ export class AutoAnswer {
     // §13.3.1.4: "The 2xx response is passed to the transport with an interval that starts at
     // T1 seconds and doubles for each retransmission until it reaches T2 seconds. […] The server
     // retransmits the 2xx response until it receives an ACK or 64*T1 seconds have elapsed."
-    let interval = this.plan.t1;
-    let elapsed = 0;
-    const again = () => {
-      if (p.acked || this.closed) return;
-      elapsed += interval;
-      if (elapsed >= 64 * this.plan.t1) {
-        this.emit({ type: 'note', level: 'warn', text: `no ACK for our ${status} after ${(64 * this.plan.t1) / 1000} s: giving up on it` });
-        return;
-      }
-      p.tx.respond(res, true);
-      interval = Math.min(interval * 2, this.plan.t2);
-      p.timers.push(this.env.clock.setTimer(interval, again));
-    };
-    p.timers.push(this.env.clock.setTimer(interval, again));
+    p.resend = retransmit2xx(
+      this.env.clock,
+      this.plan.t1,
+      this.plan.t2,
+      () => p.tx.respond(res, true),
+      () => this.emit({ type: 'note', level: 'warn', text: `no ACK for our ${status} after ${(64 * this.plan.t1) / 1000} s: giving up on it` }),
+    );
   }
 
   /**
@@ -274,6 +286,7 @@ export class AutoAnswer {
     }
     const first = !p.acked;
     p.acked = true;
+    p.resend?.stop();
     for (const t of p.timers) this.env.clock.clearTimer(t);
     p.timers = [];
     if (!first) return;
@@ -338,6 +351,7 @@ export class AutoAnswer {
 
   /** The transaction of an INVITE ended: its call state here goes too (bounded memory). */
   private forget(p: PendingInvite): void {
+    p.resend?.stop();
     for (const t of p.timers) this.env.clock.clearTimer(t);
     p.timers = [];
     if (this.invites.get(p.tx.key) === p) this.invites.delete(p.tx.key);
@@ -348,28 +362,18 @@ export class AutoAnswer {
     tx.respond(this.response(req, status, reason, tag, extra));
   }
 
-  /** §8.2.6.2: a response copies Via, From, Call-ID and CSeq, and To (adding our tag). */
+  /** §8.2.6.2 (response-for.ts), with our Server header. */
   private response(req: SipRequest, status: number, reason: string, toTag: string | undefined, extra: Array<{ name: string; value: string }> = [], body?: Uint8Array): SipResponse {
-    const h = new Headers();
-    for (const v of req.headers.getAll('via')) h.append('Via', v);
-    for (const v of req.headers.getAll('record-route')) h.append('Record-Route', v);
-    h.append('From', req.headers.get('from') ?? '');
-    let to = req.headers.get('to') ?? '';
-    if (toTag && headerParam(to, 'tag') === undefined) to += `;tag=${toTag}`;
-    h.append('To', to);
-    h.append('Call-ID', req.headers.get('call-id') ?? '');
-    h.append('CSeq', req.headers.get('cseq') ?? '');
-    h.append('Server', this.plan.userAgent);
-    for (const x of extra) h.append(x.name, x.value);
-    if (body) h.append('Content-Type', 'application/sdp');
-    h.append('Content-Length', String(body?.length ?? 0));
-    return { kind: 'response', status, reason, version: SIP_VERSION, headers: h, body: body ?? new Uint8Array(0) };
+    return responseFor(req, status, reason, { toTag, extra, body, server: this.plan.userAgent });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const p of this.invites.values()) for (const t of p.timers) this.env.clock.clearTimer(t);
+    for (const p of this.invites.values()) {
+      p.resend?.stop();
+      for (const t of p.timers) this.env.clock.clearTimer(t);
+    }
     this.invites.clear();
     this.layer?.close();
     for (const m of this.streams.values()) m.stop('answer stopped');

@@ -10,6 +10,8 @@ import type { Clock } from '../clock/clock.js';
 import type { EventInput, SipEvent, TransportName } from '../events/types.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import type { SendPort } from './ports.js';
+import { serialize } from '../sip/serialize.js';
+import { describeStatus } from '../sip/status.js';
 import { cancelledInviteKey, mergeKey, serverKey } from './server-match.js';
 import { ServerTransaction } from './server-transaction.js';
 import type { TimerConfig } from './timer-config.js';
@@ -101,6 +103,8 @@ export class ServerTransactionLayer {
     const other = mk !== undefined ? this.merged.get(mk) : undefined;
     if (mk !== undefined && other === undefined) this.merged.set(mk, k.key);
     created.begin();
+    // The 100 Trying could not be sent (§17.2.4): the transaction is over before the TU saw it.
+    if (created.state === 'Terminated') return;
     if (other !== undefined && other !== k.key && this.live.has(other)) {
       // §8.2.2.2: the same request reached us twice by different paths (a forking proxy):
       // "the UAS core SHOULD generate a 482 (Loop Detected) response".
@@ -109,6 +113,34 @@ export class ServerTransactionLayer {
       return;
     }
     this.o.user.onRequest(req, created);
+  }
+
+  /**
+   * Sends a response outside any transaction (a 400 to bytes that did not parse, §8.2): it is
+   * shown like any other response sent.
+   */
+  sendStateless(res: SipResponse, method: string, reply: SendPort, peer: string, transport: TransportName): void {
+    if (this.closed) return;
+    const bytes = serialize(res);
+    this.emitEvent({
+      type: 'response.sent',
+      status: res.status,
+      reason: res.reason,
+      category: describeStatus(res.status).category,
+      method,
+      to: peer,
+      transport,
+      callId: res.headers.get('call-id') ?? '',
+      cseq: res.headers.get('cseq') ?? '',
+      bytes: bytes.length,
+      retransmission: false,
+    });
+    if (this.o.wire) this.emitEvent({ type: 'wire', direction: 'out', transport, peer, text: bytes.toString('utf8') });
+    try {
+      reply(bytes);
+    } catch {
+      // Nothing to retry: a stateless response is sent once.
+    }
   }
 
   /** The INVITE transaction a CANCEL cancels (RFC 3261 §9.2), if it is still live. */

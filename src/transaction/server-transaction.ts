@@ -51,6 +51,8 @@ export class ServerTransaction {
   private initial: readonly ServerEffect[] | undefined;
   private stepTime: number | undefined;
   private busy = false;
+  /** Closed by its layer: nothing more is sent or armed. */
+  private disposed = false;
   private queue: Array<[ServerInput, InputContext]> | undefined;
 
   constructor(
@@ -108,7 +110,6 @@ export class ServerTransaction {
    */
   respond(res: SipResponse, retransmission = false): void {
     const bytes = serialize(res);
-    if (res.status >= 200) this.responseToTag = toTag(res) ?? this.responseToTag;
     this.input({ type: 'respond', status: res.status }, { response: { res, bytes, retransmission } });
   }
 
@@ -124,6 +125,7 @@ export class ServerTransaction {
 
   /** @internal Stops every timer without reaching Terminated (the layer is closing). */
   dispose(reason: string): void {
+    this.disposed = true;
     for (const name of Object.keys(this.timers) as TimerName[]) this.stopTimer(name, reason);
   }
 
@@ -133,6 +135,7 @@ export class ServerTransaction {
   }
 
   private input(input: ServerInput, ictx: InputContext): void {
+    if (this.disposed) return;
     if (this.busy) {
       // Run to completion: an input that arrives while effects run (a send that throws and
       // becomes a transport error) is processed after them, on the state they left.
@@ -194,6 +197,9 @@ export class ServerTransaction {
 
   private transmit(res: SipResponse, bytes: Buffer, retransmission: boolean): void {
     this.last = { res, bytes };
+    // §17.2.3: an old peer's ACK matches "the To tag of the response sent by the server
+    // transaction": the one sent, not one the TU passed and the machine dropped.
+    if (res.status >= 200) this.responseToTag = toTag(res) ?? this.responseToTag;
     this.emit({
       type: 'response.sent',
       status: res.status,
