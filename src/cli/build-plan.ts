@@ -62,6 +62,7 @@ export function buildUacPlan(cmd: ParsedCommand, readStdin: () => Buffer): UacPl
     net,
     request: requestOptions(f),
     expect: f.expect !== undefined ? parseExpect(f.expect) : undefined,
+    followRedirects: f.follow !== false,
   };
   switch (cmd.name) {
     case 'invite':

@@ -71,7 +71,8 @@ function addSipOptions(cmd: Command): Command {
     .option('--t2 <ms>', 'RFC 3261 T2, maximum retransmit interval (default 4000)')
     .option('--t4 <ms>', 'RFC 3261 T4, maximum time a message stays in the network (default 5000)')
     .option('--expect <status>', 'final statuses that count as success, e.g. 200, 4xx, 486,603 (exit 5 otherwise)')
-    .option('--keep-trying', 'on ICMP unreachable over UDP, keep retransmitting until Timer B/F instead of stopping at once');
+    .option('--keep-trying', 'on ICMP unreachable over UDP, keep retransmitting until Timer B/F instead of stopping at once')
+    .option('--no-follow', 'stop at a 3xx instead of following its Contacts (RFC 3261 §8.1.3.4; followed by default, at most 5 hops)');
   addRouteOptions(cmd);
   addTlsOptions(cmd);
   addDnsOptions(cmd);

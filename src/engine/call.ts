@@ -12,6 +12,7 @@ import type { ServerTransaction } from '../transaction/server-transaction.js';
 import { responseFor } from './response-for.js';
 import { refusalFor } from './request-checks.js';
 import { retransmit2xx } from './retransmit-2xx.js';
+import { redirectContacts } from './redirect.js';
 import { sdpOf } from './call-media.js';
 import { isChallenge } from './authenticate.js';
 import { transact } from './transact.js';
@@ -253,6 +254,7 @@ class Call {
       if (v) out.verdict = v;
     }
     if (authStop) out.summary += ` — ${authStop}`;
+    if (res.status >= 300 && res.status < 400 && !this.cancel) out.redirect = { status: res.status, reason: res.reason, contacts: redirectContacts(res) };
     // The transaction ACKs this final and stays in Completed for Timer D, re-ACKing re-sent
     // finals. A probe should not hold the terminal for 32 s: sipcall lingers 4·T1 (capped by
     // Timer D) to answer the usual re-sends, then ends the run (docs/engine.md).

@@ -15,6 +15,8 @@ export interface RunOutcome {
   alsoVerdicts?: Verdict[];
   /** The media figures, for a call with media. */
   media?: MediaSummary;
+  /** A 3xx final: its Contacts, best q first (RFC 3261 §8.1.3.4), for src/engine/redirect.ts. */
+  redirect?: { status: number; reason: string; contacts: string[] };
 }
 
 /** The outcome for a final response from the wire. */

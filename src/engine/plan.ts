@@ -59,6 +59,8 @@ interface PlanBase {
   auth?: AuthPlan;
   /** `--proxy` / `--route`: a pre-existing route set (RFC 3261 §8.1.1.1, docs/routing.md). */
   route?: RoutePlan;
+  /** `--no-follow` makes this false: a 3xx ends the run instead of being followed (RFC 3261 §8.1.3.4). */
+  followRedirects?: boolean;
 }
 
 export interface InvitePlan extends PlanBase {

@@ -13,6 +13,7 @@ import type { AttemptPin } from './attempt-pin.js';
 import { runWithFailover, type LocateDeps } from './failover.js';
 import { locatable } from './locate.js';
 import { formatEndpoint } from '../transport/endpoint.js';
+import { MAX_REDIRECTS, redirectKey, redirectPlan } from './redirect.js';
 
 /**
  * Runs one UAC plan from start to end: resolve, open the transport, run the command, close
@@ -35,10 +36,12 @@ export async function runUac(plan: UacPlan, env: EngineEnv, controls: CallContro
       env.sink(e);
     },
   };
-  const hop = locatable(plan);
-  const outcome = hop
-    ? await runWithFailover(plan, hop, recording, (p, pin, e) => runOnce(p, e, controls, random, pin), random, deps)
-    : await runOnce(plan, recording, controls, random);
+  const attempt = (p: UacPlan): Promise<RunOutcome> => {
+    const hop = locatable(p);
+    return hop ? runWithFailover(p, hop, recording, (q, pin, e) => runOnce(q, e, controls, random, pin), random, deps) : runOnce(p, recording, controls, random);
+  };
+  const { outcome, plan: last } = await followRedirects(plan, recording, attempt);
+  plan = last;
   if (outcome.verdict && outcome.media !== undefined) {
     // A media verdict: a signalling cause that also stands comes first in the chain
     // (our ACK lost and no RTP: the ACK explains both), the media ones follow.
@@ -50,6 +53,57 @@ export async function runUac(plan: UacPlan, env: EngineEnv, controls: CallContro
   }
   outcome.verdict ??= analyzeRun(events, { plan, outcome });
   return outcome;
+}
+
+/**
+ * Runs `plan`, and while the answer is a 3xx, the same request to its Contacts (RFC 3261
+ * §8.1.3.4, src/engine/redirect.ts): best q first, a failure at one moving on to the next, at
+ * most MAX_REDIRECTS hops, never a URI twice. `--no-follow` (and REGISTER) stop at the 3xx.
+ * Each hop is a note in the event stream; the result names the path.
+ */
+async function followRedirects(plan: UacPlan, env: EngineEnv, attempt: (p: UacPlan) => Promise<RunOutcome>): Promise<{ outcome: RunOutcome; plan: UacPlan }> {
+  const note = (text: string, level: 'info' | 'warn' = 'info') => env.sink({ type: 'note', t: env.clock.now(), level, code: 'redirect', text });
+  let current = plan;
+  let outcome = await attempt(current);
+  if (plan.kind === 'register' || plan.followRedirects === false) {
+    if (outcome.redirect && plan.followRedirects === false) note(`${outcome.redirect.status} ${outcome.redirect.reason}: not followed (--no-follow)`);
+    return { outcome, plan: current };
+  }
+  const tried = new Set([redirectKey(plan.target.uri)]);
+  const queue: Array<{ uri: string; from: string }> = [];
+  const path: string[] = [];
+  let hops = 0;
+  for (;;) {
+    const r = outcome.redirect;
+    if (r) {
+      const fresh = r.contacts.filter((c) => !tried.has(redirectKey(c)));
+      if (r.contacts.length === 0) note(`${r.status} ${r.reason} without a Contact to follow`, 'warn');
+      else if (fresh.length === 0) note(`${r.status} ${r.reason}: every Contact (${r.contacts.join(', ')}) was tried already: not followed (a redirect loop)`, 'warn');
+      queue.unshift(...fresh.map((uri) => ({ uri, from: `${r.status}` })));
+    } else if (outcome.outcome === 'success' || queue.length === 0 || outcome.outcome === 'interrupted') break;
+    const next = queue.shift();
+    if (!next) break;
+    if (hops >= MAX_REDIRECTS) {
+      note(`stopped after ${MAX_REDIRECTS} redirects (RFC 3261 §8.1.3.4 leaves the limit to the UAC; sipcall's is ${MAX_REDIRECTS})`, 'warn');
+      break;
+    }
+    tried.add(redirectKey(next.uri));
+    let nextPlan: UacPlan;
+    try {
+      nextPlan = redirectPlan(current, next.uri);
+    } catch (err) {
+      note(`the Contact ${next.uri} cannot be followed: ${(err as Error).message}`, 'warn');
+      continue;
+    }
+    hops++;
+    const why = r ? `${r.status} ${r.reason}` : `${outcome.status ?? ''} ${outcome.reason ?? outcome.outcome}`.trim();
+    note(`${why}: ${r ? 'following' : 'trying the next Contact of the redirect,'} ${next.uri} (redirect ${hops} of at most ${MAX_REDIRECTS}, RFC 3261 §8.1.3.4)`);
+    path.push(`${next.from} → ${next.uri}`);
+    current = nextPlan;
+    outcome = await attempt(current);
+  }
+  if (path.length > 0) outcome.summary += ` (redirected: ${path.join(', ')})`;
+  return { outcome, plan: current };
 }
 
 async function runOnce(plan: UacPlan, env: EngineEnv, controls: CallControls, random?: RandomSource, pin?: AttemptPin): Promise<RunOutcome> {
