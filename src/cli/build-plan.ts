@@ -42,6 +42,22 @@ function requestOptions(flags: ParsedCommand['flags']): RequestOptions {
   return { from, headers, userAgent };
 }
 
+/** `--hold-after S [--hold-for T]` (RFC 3264 §8.4 hold by re-INVITE). */
+function holdFrom(f: ParsedCommand['flags']): { holdAfterS?: number; holdForS?: number } {
+  const after = f.holdAfter !== undefined ? parseSeconds(String(f.holdAfter), '--hold-after', true) : undefined;
+  const holdFor = f.holdFor !== undefined ? parseSeconds(String(f.holdFor), '--hold-for', true) : undefined;
+  if (holdFor !== undefined && after === undefined) throw new UsageError('--hold-for needs --hold-after', 'example: --hold-after 2 --hold-for 3 (hold 2 s after the answer, resume 3 s later)');
+  return { ...(after !== undefined ? { holdAfterS: after } : {}), ...(holdFor !== undefined ? { holdForS: holdFor } : {}) };
+}
+
+/** `--100rel require|supported|off` (RFC 3262). */
+function rel100From(value: unknown): 'require' | 'supported' | 'off' {
+  if (value === undefined) return 'supported';
+  const v = String(value).toLowerCase();
+  if (v === 'require' || v === 'supported' || v === 'off') return v;
+  throw new UsageError(`--100rel ${JSON.stringify(String(value))} is not a mode`, 'use --100rel require, --100rel supported (the default) or --100rel off');
+}
+
 /** Turns a parsed UAC command into a plan; every problem is a UsageError. */
 export function buildUacPlan(cmd: ParsedCommand, readStdin: () => Buffer): UacPlan {
   const f = cmd.flags;
@@ -72,6 +88,9 @@ export function buildUacPlan(cmd: ParsedCommand, readStdin: () => Buffer): UacPl
         sdp: f.sdp !== false,
         durationS: f.duration !== undefined ? parseSeconds(String(f.duration), '--duration') : undefined,
         ringTimeoutS: parseSeconds(String(f.ringTimeout ?? '60'), '--ring-timeout', true),
+        rel100: rel100From(f['100rel']),
+        ...holdFrom(f),
+        ...(f.sessionExpires !== undefined ? { sessionExpiresS: parseInteger(String(f.sessionExpires), '--session-expires', 90, 2 ** 31 - 1) } : {}),
         ...withMedia(f),
       };
     case 'options':

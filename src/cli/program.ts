@@ -158,7 +158,11 @@ Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
         .option('--expect-tone <hz>', "exit 5 unless the peer's audio carries this tone")
         .option('--check <what>', 'echo: send 1 kHz bursts, time their return (audio round trip)')
         .option('--rtp-port <n|a-b>', 'our RTP port (even) or range (default: a free pair in 40000-59999)')
-        .option('--late-offer', 'INVITE without SDP: the offer comes in the 200, our answer in the ACK'),
+        .option('--late-offer', 'INVITE without SDP: the offer comes in the 200, our answer in the ACK')
+        .option('--100rel <mode>', 'reliable provisional responses (RFC 3262): require, supported (default) or off')
+        .option('--hold-after <seconds>', 'put the call on hold this long after the answer (re-INVITE with a=sendonly, RFC 3264 §8.4)')
+        .option('--hold-for <seconds>', 'with --hold-after: resume (a=sendrecv) this long after the hold')
+        .option('--session-expires <seconds>', 'ask for session timers with this interval (RFC 4028; Supported: timer is always sent)'),
     ).action(action('invite'));
   }
 

@@ -89,8 +89,15 @@ export function ackFor2xx(dialog: Dialog, invite: SipRequest, via: string, userA
  * if it had a value, and … placed into the CSeq header field"; To carries the remote tag, From
  * our tag, Call-ID the dialog's; Request-URI and Route from the route set.
  */
-export function inDialogRequest(dialog: Dialog, method: string, via: string, userAgent?: string, cseq?: number): SipRequest {
+export function inDialogRequest(
+  dialog: Dialog,
+  method: string,
+  via: string,
+  userAgent?: string,
+  cseq?: number,
+  more: { contact?: string; headers?: Array<{ name: string; value: string }>; body?: Uint8Array; contentType?: string } = {},
+): SipRequest {
   dialog.localSeq = cseq ?? dialog.localSeq + 1;
   const { uri, routes } = routing(dialog);
-  return buildRequest({ method, uri, via, routes, from: dialog.localFrom, to: dialog.remoteTo, callId: dialog.callId, cseq: dialog.localSeq, userAgent });
+  return buildRequest({ method, uri, via, routes, from: dialog.localFrom, to: dialog.remoteTo, callId: dialog.callId, cseq: dialog.localSeq, userAgent, ...more });
 }

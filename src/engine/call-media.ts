@@ -29,6 +29,8 @@ export class CallMedia {
   private sessionId = String(Date.now());
   /** RFC 3264 §8: each new SDP we send in the session has a version one higher. */
   private version = 0;
+  /** The direction of our last offer (RFC 3264 §8.4 hold: sendonly). */
+  private offeredDirection: 'sendrecv' | 'sendonly' | 'inactive' = 'sendrecv';
   private offered = false;
   private answeredInAck = false;
 
@@ -156,6 +158,39 @@ export class CallMedia {
     if (ans.agreement.hold === 'c=0.0.0.0') this.stream.setDirection(ans.agreement.direction);
     else void this.stream.start(ans.agreement, false, `offer in the ${what}`);
     return { ok: true, sdp: ans.sdp, direction: ans.agreement.direction, hold: ans.agreement.hold };
+  }
+
+  /**
+   * Our offer for a re-INVITE of ours (RFC 3264 §8): `sendonly` to hold (§8.4), `sendrecv` to
+   * resume, the same direction for a session refresh (RFC 4028), whose SDP is unchanged and so
+   * keeps its version ("If the session description is unchanged, the version MUST be the same").
+   */
+  offerDirection(direction: 'sendrecv' | 'sendonly' | 'inactive'): string {
+    if (direction !== this.offeredDirection) this.version++;
+    this.offeredDirection = direction;
+    return buildOffer({ address: this.stream.address, port: this.stream.port, sessionId: this.sessionId, sessionVersion: (BigInt(this.sessionId) + BigInt(this.version)).toString(), direction });
+  }
+
+  /** The answer to our re-INVITE offer: the stream follows it. False when it cannot be used. */
+  reanswered(res: SipResponse, what: string): boolean {
+    const sdp = sdpOf(res);
+    if (!sdp) {
+      this.note(`the 2xx to our ${what} carries no SDP answer (RFC 3264 §8): the stream stays as it was`, 'reinvite-no-answer');
+      return false;
+    }
+    const a = negotiate(localMediaOf({ direction: this.offeredDirection }), sdp, 'offerer');
+    if (!a.ok) {
+      this.note(`the answer to our ${what} is not usable: ${a.text}`, 'reinvite-bad-answer');
+      return false;
+    }
+    if (a.hold === 'c=0.0.0.0') this.stream.setDirection(a.direction);
+    else void this.stream.start(a, false, `answer to our ${what}`);
+    return true;
+  }
+
+  /** RTP packets received so far (for the hold check: the peer must stop sending). */
+  get receivedPackets(): number {
+    return this.stream.snapshot()?.received.packets ?? 0;
   }
 
   /** Our session again as an offer, one version up (a re-INVITE without an offer, RFC 3261 §14.2). */

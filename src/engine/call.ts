@@ -12,6 +12,7 @@ import type { ServerTransaction } from '../transaction/server-transaction.js';
 import { responseFor } from './response-for.js';
 import { refusalFor } from './request-checks.js';
 import { retransmit2xx } from './retransmit-2xx.js';
+import type { Verdict } from '../events/types.js';
 import { redirectContacts } from './redirect.js';
 import { sdpOf } from './call-media.js';
 import { isChallenge } from './authenticate.js';
@@ -31,6 +32,22 @@ export interface CallControls {
   onInterrupt(cb: () => void): () => void;
   /** On a TTY without --duration: resolves when the user asks to hang up (h or Enter). */
   waitForHangup?: () => { promise: Promise<void>; cancel(): void };
+}
+
+/**
+ * The extensions the INVITE names: RFC 3262 `100rel` in Supported by default (reliable
+ * provisionals welcome), in Require too with `--100rel require`, not at all with `--100rel off`;
+ * RFC 4028 `timer` always, and Session-Expires with `--session-expires`.
+ */
+function extensionHeaders(mode: 'require' | 'supported' | 'off', sessionExpiresS?: number): Array<{ name: string; value: string }> {
+  // RFC 4028 §7.1: "Supported: timer" says we understand session timers; with an interval
+  // asked for, Session-Expires (§7.1: "MAY include a Session-Expires header field").
+  const supported = [...(mode === 'off' ? [] : ['100rel']), 'timer'];
+  return [
+    ...(mode === 'require' ? [{ name: 'Require', value: '100rel' }] : []),
+    { name: 'Supported', value: supported.join(', ') },
+    ...(sessionExpiresS !== undefined ? [{ name: 'Session-Expires', value: String(sessionExpiresS) }] : []),
+  ];
 }
 
 /** Methods we accept in a dialog (RFC 3261 §20.5 Allow). */
@@ -54,6 +71,14 @@ class Call {
   private inviteTx!: ClientTransaction;
   private first1xx?: SipResponse;
   private ringTimer?: TimerHandle;
+  /** --hold-after / --hold-for and session refresh timers (RFC 4028), cleared when the call ends. */
+  private callTimers: TimerHandle[] = [];
+  /** One re-INVITE of ours at a time (RFC 3261 §14.1: no new one while one is pending). */
+  private reinviting = false;
+  /** The hold window and what the peer sent in it (hold-not-honoured). */
+  private holdWatch?: HoldWatch;
+  /** Early dialogs of reliable provisionals (RFC 3262), by To tag, with the last RSeq acknowledged. */
+  private readonly early = new Map<string, { dialog: Dialog; rseq: number }>();
   /** Our 2xx to the peer's re-INVITE, re-sent until its ACK. */
   private reinviteResend?: { cseq: string; stop(): void };
   private holdTimer?: TimerHandle;
@@ -139,7 +164,7 @@ class Call {
       cseq: 1,
       contact: `<${ctx.contactUri()}>`,
       userAgent: plan.request.userAgent,
-      headers: [{ name: 'Allow', value: ALLOW }, ...plan.request.headers],
+      headers: [{ name: 'Allow', value: ALLOW }, ...extensionHeaders(plan.rel100 ?? 'supported', plan.sessionExpiresS), ...plan.request.headers],
       body,
       contentType: body ? 'application/sdp' : undefined,
     });
@@ -154,7 +179,55 @@ class Call {
     ctx.session.emit({ type: 'waiting', what: 'a response to INVITE', timeoutMs: 64 * plan.net.t1 });
   }
 
+  /**
+   * RFC 3262: a 1xx with `Require: 100rel` and an RSeq is acknowledged with a PRACK in its
+   * early dialog (§4: "the UAC … MUST send a PRACK … The RAck header … contains the RSeq of
+   * the provisional response and the CSeq of the request"). A re-sent one (an RSeq already
+   * seen) is ignored: its PRACK transaction does the re-sending. §4: "If the UAC receives
+   * another reliable provisional response to the same request, and its RSeq value is not one
+   * higher than the value of the sequence number, that provisional response MUST NOT be
+   * acknowledged with a PRACK, and MUST NOT be processed further by the UAC." False when the
+   * response must not be processed further.
+   */
+  private reliableProvisional(res: SipResponse): boolean {
+    if (res.status === 100 || (this.plan.rel100 ?? 'supported') === 'off') return true;
+    const required = res.headers.list('require').map((t) => t.trim().toLowerCase());
+    if (!required.includes('100rel')) return true;
+    const note = (text: string) => this.ctx.session.emit({ type: 'note', level: 'warn', code: 'prack', text });
+    const rseq = Number((res.headers.get('rseq') ?? '').trim());
+    if (!Number.isInteger(rseq) || rseq < 1 || rseq > 2 ** 31 - 1) {
+      note(`the ${res.status} ${res.reason} requires 100rel but its RSeq is missing or not 1–2³¹−1: not acknowledged (RFC 3262 §7.1)`);
+      return false;
+    }
+    const tag = headerParam(res.headers.get('to') ?? '', 'tag') ?? '';
+    let early = this.early.get(tag);
+    if (!early) {
+      const dialog = dialogFromResponse(this.invite, res);
+      if (!dialog) {
+        note(`the reliable ${res.status} ${res.reason} has no To tag or no Contact, so no early dialog to send the PRACK in (RFC 3262 §4, RFC 3261 §12.1)`);
+        return false;
+      }
+      early = { dialog, rseq: 0 };
+      this.early.set(tag, early);
+    }
+    if (rseq <= early.rseq) return false; // re-sent: already acknowledged
+    if (early.rseq > 0 && rseq !== early.rseq + 1) {
+      note(`the reliable ${res.status} ${res.reason} has RSeq ${rseq}, not ${early.rseq + 1}: not acknowledged, not processed (RFC 3262 §4)`);
+      return false;
+    }
+    early.rseq = rseq;
+    const cseq = Number.parseInt(this.invite.headers.get('cseq') ?? '1', 10);
+    const prack = inDialogRequest(early.dialog, 'PRACK', this.ctx.via().value, this.plan.request.userAgent);
+    prack.headers.append('RAck', `${rseq} ${cseq} INVITE`);
+    void transactAuthenticated(this.ctx, prack).then(({ result }) => {
+      const f = result.final;
+      if (!f || f.status >= 300) note(`the PRACK for RSeq ${rseq} ended ${f ? `${f.status} ${f.reason}` : 'without a final response'}`);
+    });
+    return true;
+  }
+
   private response(res: SipResponse): void {
+    if (res.status >= 300) this.lastFinal = res;
     if (res.status < 200) return this.provisional(res);
     if (res.status < 300) return this.success(res);
     return this.failure(res);
@@ -162,6 +235,7 @@ class Call {
 
   private provisional(res: SipResponse): void {
     if (this.phase !== 'calling') return;
+    if (!this.reliableProvisional(res)) return;
     if (this.media) void this.media.provisional(res);
     if (this.first1xx) return;
     this.first1xx = res;
@@ -248,6 +322,7 @@ class Call {
       void this.authenticate(res);
       return;
     }
+    if (res.status === 422 && !this.cancel && this.retry422()) return;
     const out = this.cancel?.sent && res.status === 487 ? this.cancelOutcome(res) : this.cancel ? this.cancelOutcome(res) : fromFinal(res.status, res.reason, 'INVITE');
     if (this.media && !this.cancel) {
       const v = mediaRefusedResponse(res, 'PCMU/8000, PCMA/8000, telephone-event/8000 over RTP/AVP');
@@ -278,6 +353,38 @@ class Call {
     this.sendInvite(step.request);
   }
 
+  /**
+   * RFC 4028 §7.4: "If a 422 response is received, the UAC … SHOULD retry the request with a
+   * Session-Expires header field … [at least] the value of the Min-SE header field in the 422",
+   * and a Min-SE with that value. Once per call; false when the 422 cannot be followed.
+   */
+  private retry422(): boolean {
+    const last = this.first422Done;
+    const res = this.lastFinal;
+    if (last || !res) return false;
+    const minSe = Number.parseInt(res.headers.get('min-se') ?? '', 10);
+    if (!Number.isInteger(minSe) || minSe < 1) return false;
+    this.first422Done = true;
+    const h = this.invite.headers.clone();
+    const seq = Number.parseInt(h.get('cseq') ?? '1', 10);
+    const asked = Number.parseInt(h.get('session-expires') ?? '0', 10) || 0;
+    h.set('Via', this.ctx.via().value);
+    h.set('CSeq', `${seq + 1} INVITE`);
+    h.set('Session-Expires', String(Math.max(asked, minSe)));
+    h.set('Min-SE', String(minSe));
+    this.ctx.session.emit({ type: 'note', level: 'info', code: 'session-interval-too-small', text: `422 Session Interval Too Small: the INVITE goes again with Session-Expires ${Math.max(asked, minSe)} and Min-SE ${minSe} (RFC 4028 §7.4)` });
+    this.first1xx = undefined;
+    const retry = { ...this.invite, headers: h };
+    // After the transaction's own ACK for the 422 has gone (it passes the 422 up first).
+    void Promise.resolve().then(() => {
+      if (this.phase === 'calling') this.sendInvite(retry);
+    });
+    return true;
+  }
+
+  private first422Done = false;
+  private lastFinal?: SipResponse;
+
   private success(res: SipResponse): void {
     const tag = headerParam(res.headers.get('to') ?? '', 'tag') ?? '';
     const known = this.acks.get(tag);
@@ -294,6 +401,10 @@ class Call {
     this.clearRing();
     this.answer = res;
     const dialog = dialogFromResponse(this.invite, res) ?? this.fallbackDialog(res, tag);
+    // The early dialog of a reliable 1xx becomes this one: its PRACKs used CSeq numbers
+    // (RFC 3261 §12.2.1.1: the local sequence only grows).
+    const early = this.early.get(tag);
+    if (early) dialog.localSeq = Math.max(dialog.localSeq, early.dialog.localSeq);
     this.dialog = dialog;
     const answered = this.media?.answered(res);
     this.ack(dialog, tag, answered?.ok ? answered.ackBody : undefined);
@@ -375,6 +486,8 @@ class Call {
     this.heldFrom = this.clock.now();
     const durationS = this.plan.durationS ?? (this.controls.waitForHangup ? undefined : this.media ? Math.max(3, this.plan.media!.timeoutS + 1) : 0);
     if (this.media) this.startMediaActions();
+    this.scheduleHold();
+    this.startSessionTimer(this.answer!);
     if (durationS !== undefined) {
       if (durationS > 0) s.emit({ type: 'waiting', what: 'call in progress; BYE when the duration ends', timeoutMs: durationS * 1000 });
       this.holdTimer = this.clock.setTimer(durationS * 1000, () => {
@@ -390,6 +503,141 @@ class Call {
       if (this.phase === 'confirmed') this.hangup();
     });
   }
+
+  /**
+   * A re-INVITE of ours in the confirmed dialog (RFC 3261 §14.1): hold (`sendonly`, RFC 3264
+   * §8.4), resume (`sendrecv`), or a session refresh (RFC 4028 §7.4: the same SDP). The 2xx is
+   * ACKed (again for each re-sent 2xx, §13.2.2.4) and its answer steers the stream. A 491
+   * (glare) is retried after the random wait of §14.1: 2.1–4 s when we own the Call-ID (we
+   * sent the first INVITE), twice at most. True when the peer accepted it.
+   */
+  private async reinvite(direction: 'sendrecv' | 'sendonly' | 'inactive', what: string, extra: Array<{ name: string; value: string }> = []): Promise<SipResponse | undefined> {
+    const dialog = this.dialog;
+    if (!dialog || this.phase !== 'confirmed' || this.reinviting) return undefined;
+    this.reinviting = true;
+    const s = this.ctx.session;
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const body = this.media ? Buffer.from(this.media.offerDirection(direction)) : undefined;
+        const req = inDialogRequest(dialog, 'INVITE', this.ctx.via().value, this.plan.request.userAgent, undefined, {
+          contact: `<${this.ctx.contactUri()}>`,
+          headers: [{ name: 'Allow', value: ALLOW }, ...extra],
+          ...(body ? { body, contentType: 'application/sdp' } : {}),
+        });
+        let ackBytes: Buffer | undefined;
+        const { result, request } = await transactAuthenticated(this.ctx, req, undefined, () => {
+          if (ackBytes) s.sendDirect(this.reinviteAck!, 2, ackBytes);
+        });
+        dialog.localSeq = Math.max(dialog.localSeq, Number.parseInt(request.headers.get('cseq') ?? '0', 10));
+        const f = result.final;
+        if (this.phase !== 'confirmed') return undefined;
+        if (!f) {
+          s.emit({ type: 'note', level: 'warn', code: 'reinvite-failed', text: `our ${what} re-INVITE got no final response (${result.outcome})` });
+          return undefined;
+        }
+        if (f.status >= 200 && f.status < 300) {
+          this.reinviteAck = ackFor2xx(dialog, request, this.ctx.via().value, this.plan.request.userAgent);
+          ackBytes = s.sendDirect(this.reinviteAck);
+          this.media?.reanswered(f, `${what} re-INVITE`);
+          return f;
+        }
+        if (f.status === 491 && attempt < 2) {
+          // §14.1: "If the UAC … is the owner of the Call-ID … it MUST wait 2.1 to 4 seconds".
+          const ms = 2100 + Math.floor(Math.random() * 1900);
+          s.emit({ type: 'note', level: 'info', code: 'reinvite-glare', text: `491 Request Pending to our ${what} re-INVITE (both sides re-INVITEd at once): trying again in ${(ms / 1000).toFixed(1)} s (RFC 3261 §14.1)` });
+          await new Promise<void>((r) => this.callTimers.push(this.clock.setTimer(ms, r)));
+          if (this.phase !== 'confirmed') return undefined;
+          continue;
+        }
+        // §14.1: a non-2xx final leaves the session as it was.
+        s.emit({ type: 'note', level: 'warn', code: 'reinvite-refused', text: `our ${what} re-INVITE was refused: ${f.status} ${f.reason}; the session stays as it was (RFC 3261 §14.1)` });
+        return undefined;
+      }
+      return undefined;
+    } finally {
+      this.reinviting = false;
+    }
+  }
+
+  /** The ACK of our last re-INVITE's 2xx, re-sent when the 2xx comes again. */
+  private reinviteAck?: SipRequest;
+
+  /**
+   * `--hold-after S` puts the call on hold S seconds after the ACK (re-INVITE with a=sendonly,
+   * RFC 3264 §8.4), `--hold-for T` resumes it T seconds later (a=sendrecv). While held, the
+   * peer must stop sending: RTP from it after a 0.5 s grace is the verdict `hold-not-honoured`.
+   */
+  private scheduleHold(): void {
+    const after = this.plan.holdAfterS;
+    if (after === undefined) return;
+    const s = this.ctx.session;
+    this.callTimers.push(
+      this.clock.setTimer(after * 1000, () => {
+        void this.reinvite('sendonly', 'hold').then((ok) => {
+          if (!ok) return;
+          s.emit({ type: 'note', level: 'info', code: 'on-hold', text: 'on hold: we sent a=sendonly; the peer should stop sending (RFC 3264 §8.4)' });
+          const watch = new HoldWatch(this.clock.now(), () => this.media?.receivedPackets ?? 0);
+          this.holdWatch = watch;
+          this.callTimers.push(this.clock.setTimer(500, () => watch.graceOver(this.clock.now())));
+          const holdFor = this.plan.holdForS;
+          if (holdFor === undefined) return;
+          this.callTimers.push(
+            this.clock.setTimer(holdFor * 1000, () => {
+              watch.end(this.clock.now());
+              void this.reinvite('sendrecv', 'resume').then((back) => {
+                if (back) s.emit({ type: 'note', level: 'info', code: 'resumed', text: 'resumed: we sent a=sendrecv' });
+              });
+            }),
+          );
+        });
+      }),
+    );
+  }
+
+  /**
+   * Session timers (RFC 4028) from the 2xx: `Session-Expires: N;refresher=uac|uas`. When we are
+   * the refresher we re-INVITE at N/2 (§10: "the refresher SHOULD send a refresh … at half the
+   * session interval"); when the peer is, and no refresh (re-INVITE or UPDATE) comes by
+   * N − min(32, N/3) seconds, we end the session with BYE and say why (§10).
+   */
+  private startSessionTimer(ok: SipResponse): void {
+    const se = ok.headers.get('session-expires');
+    if (!se) return;
+    const interval = Number.parseInt(se, 10);
+    if (!Number.isInteger(interval) || interval < 1) return;
+    const refresher = (headerParam(se, 'refresher') ?? 'uac').toLowerCase();
+    const s = this.ctx.session;
+    const arm = (): void => {
+      if (refresher === 'uac') {
+        this.sessionTimer = this.clock.setTimer((interval * 1000) / 2, () => {
+          void this.reinvite(this.holdWatch && !this.holdWatch.ended ? 'sendonly' : 'sendrecv', 'session refresh', [{ name: 'Session-Expires', value: `${interval};refresher=uac` }, { name: 'Supported', value: 'timer' }]).then((r) => {
+            if (r) {
+              s.emit({ type: 'note', level: 'info', code: 'session-refreshed', text: `session refreshed by re-INVITE (RFC 4028, every ${interval / 2} s)` });
+              arm();
+            }
+          });
+        });
+      } else {
+        const ms = (interval - Math.min(32, interval / 3)) * 1000;
+        this.sessionTimer = this.clock.setTimer(ms, () => {
+          s.emit({ type: 'note', level: 'warn', code: 'session-expired', text: `the peer (the refresher) sent no session refresh within ${interval} s: ending the call with BYE (RFC 4028 §10)` });
+          this.hangup();
+        });
+      }
+      this.callTimers.push(this.sessionTimer);
+    };
+    s.emit({ type: 'note', level: 'info', code: 'session-timer', text: `session timer: ${interval} s, refresher ${refresher === 'uac' ? 'us (re-INVITE every ' + interval / 2 + ' s)' : 'the peer'} (RFC 4028)` });
+    arm();
+    this.refreshedByPeer = () => {
+      if (refresher !== 'uas' || !this.sessionTimer) return;
+      this.clock.clearTimer(this.sessionTimer);
+      arm();
+    };
+  }
+
+  private sessionTimer?: TimerHandle;
+  /** A refresh from the peer (its re-INVITE or UPDATE) restarts the expiry watch. */
+  private refreshedByPeer?: () => void;
 
   /** BYE (RFC 3261 §15.1.1) and its response end the run. */
   private hangup(why: 'normal' | 'interrupt' = 'normal'): void {
@@ -500,6 +748,7 @@ class Call {
    */
   private peerOffer(req: SipRequest, tx: ServerTransaction): void {
     const what = req.method === 'INVITE' ? 're-INVITE' : 'UPDATE';
+    this.refreshedByPeer?.();
     const offer = sdpOf(req);
     const contact = [{ name: 'Contact', value: `<${this.ctx.contactUri()}>` }, { name: 'Allow', value: ALLOW }];
     if (!offer && req.method === 'UPDATE') return this.reply(req, tx, 200, 'OK', contact);
@@ -559,6 +808,13 @@ class Call {
     if (res.headers.get('call-id') !== this.ctx.callId) return;
     const cseq = res.headers.get('cseq') ?? '';
     if (!/\bINVITE\b/i.test(cseq)) return;
+    const seq = Number.parseInt(cseq, 10);
+    // A 2xx to our re-INVITE, re-sent after its transaction ended: its own ACK again.
+    if (this.reinviteAck && seq === Number.parseInt(this.reinviteAck.headers.get('cseq') ?? '', 10)) {
+      this.ctx.session.sendDirect(this.reinviteAck, 2);
+      return;
+    }
+    if (seq !== Number.parseInt(this.invite.headers.get('cseq') ?? '', 10)) return;
     this.success(res);
   }
 
@@ -570,6 +826,8 @@ class Call {
   private stopHold(): void {
     if (this.holdTimer) this.clock.clearTimer(this.holdTimer);
     this.holdTimer = undefined;
+    for (const t of this.callTimers) this.clock.clearTimer(t);
+    this.callTimers = [];
     this.hangupWait?.cancel();
     this.hangupWait = undefined;
   }
@@ -647,6 +905,8 @@ class Call {
     if (!this.answer) return;
     if (judged.tooShort) outcome.summary += `; ${judged.tooShort}`;
     for (const n of judged.notes) this.ctx.session.emit({ type: 'note', level: 'info', code: 'media-note', text: n });
+    const holdVerdict = this.holdWatch?.verdict();
+    if (holdVerdict) judged.verdicts.unshift(holdVerdict);
     if (judged.verdicts.length === 0) return;
     const [first, ...rest] = judged.verdicts;
     outcome.verdict = first;
@@ -655,5 +915,47 @@ class Call {
       outcome.outcome = judged.expectationFailed && first.id === 'tone-not-heard' ? 'expectation-failed' : 'media-failure';
       outcome.summary += ` — but ${first.text}`;
     }
+  }
+}
+
+/** What the peer sent while we held the call (RFC 3264 §8.4): the evidence for hold-not-honoured. */
+class HoldWatch {
+  private from?: { t: number; packets: number };
+  private to?: { t: number; packets: number };
+
+  constructor(
+    readonly heldAt: number,
+    private readonly packets: () => number,
+  ) {}
+
+  get ended(): boolean {
+    return this.to !== undefined;
+  }
+
+  /** Half a second after the hold: packets already in flight have arrived. */
+  graceOver(t: number): void {
+    this.from ??= { t, packets: this.packets() };
+  }
+
+  end(t: number): void {
+    if (this.from) this.to ??= { t, packets: this.packets() };
+  }
+
+  /** The verdict when the peer kept sending (more than 5 packets, 0.1 s of audio), else undefined. */
+  verdict(): Verdict | undefined {
+    if (!this.from) return undefined;
+    const to = this.to ?? { t: this.from.t, packets: this.packets() };
+    const got = to.packets - this.from.packets;
+    const seconds = Math.max(0, (to.t - this.from.t) / 1000);
+    if (got <= 5) return undefined;
+    return {
+      id: 'hold-not-honoured',
+      text: `the peer kept sending RTP while the call was on hold (${got} packets in ${seconds.toFixed(1)} s)`,
+      evidence: [
+        `our re-INVITE offered a=sendonly at ${Math.round(this.heldAt)} ms and the peer accepted it with a 2xx (RFC 3264 §8.4: it must then send no media)`,
+        `${got} RTP packets arrived from ${Math.round(this.from.t)} ms (0.5 s after the hold) to ${Math.round(to.t)} ms`,
+      ],
+      next: ["check the peer's hold handling: an answer of recvonly or inactive must stop its RTP; an echo or a media server that ignores the direction attribute shows up here"],
+    };
   }
 }

@@ -72,6 +72,14 @@ export interface InvitePlan extends PlanBase {
   ringTimeoutS: number;
   /** RTP media (docs/media.md); absent with `--no-media` (signalling only). */
   media?: MediaPlan;
+  /** `--hold-after S`: put the call on hold S s after the ACK (re-INVITE a=sendonly, RFC 3264 §8.4). */
+  holdAfterS?: number;
+  /** `--hold-for S`: resume S s after the hold (a=sendrecv); absent: held until the end. */
+  holdForS?: number;
+  /** `--session-expires S`: ask for session timers (RFC 4028) with this interval; absent: `Supported: timer` only. */
+  sessionExpiresS?: number;
+  /** `--100rel`: reliable provisionals (RFC 3262); default `supported`. */
+  rel100?: 'require' | 'supported' | 'off';
 }
 
 export interface OptionsPlan extends PlanBase {

@@ -21,11 +21,11 @@ export interface AuthenticatedResult {
  * credentials, until a final response that is not a challenge, or a stop (rejected
  * credentials, an unsupported challenge, none given). Never a loop: see Authenticator.
  */
-export async function transactAuthenticated(ctx: UacContext, request: SipRequest, onProvisional?: (res: SipResponse) => void): Promise<AuthenticatedResult> {
+export async function transactAuthenticated(ctx: UacContext, request: SipRequest, onProvisional?: (res: SipResponse) => void, onFinalAgain?: (res: SipResponse) => void): Promise<AuthenticatedResult> {
   ctx.auth.prepare(request);
   let req = request;
   for (;;) {
-    const result = await transact(ctx.session, req, onProvisional);
+    const result = await transact(ctx.session, req, onProvisional, onFinalAgain);
     const res = result.final;
     if (!res || !isChallenge(res)) return { result, request: req };
     const step = await ctx.auth.answer(res, req, ctx.via().value);

@@ -17,12 +17,12 @@ export interface TransactionResult {
 }
 
 /**
- * Runs a non-INVITE request through a client transaction and resolves when the transaction
- * has a result: at the final response (the Completed state's Timer K then runs on in the
+ * Runs a request through a client transaction and resolves when the transaction has a result
+ * (for an INVITE in a dialog, `onFinalAgain` hears the re-sent 2xx that need the ACK again): at the final response (the Completed state's Timer K then runs on in the
  * background, absorbing re-sent finals: the session keeps it until close), at Timer F, or at
  * a transport error.
  */
-export function transact(session: Session, request: SipRequest, onProvisional?: (res: SipResponse) => void): Promise<TransactionResult> {
+export function transact(session: Session, request: SipRequest, onProvisional?: (res: SipResponse) => void, onFinalAgain?: (res: SipResponse) => void): Promise<TransactionResult> {
   return new Promise((resolve) => {
     const sentAt = session.env.clock.now();
     const result: TransactionResult = { outcome: 'final', provisionals: [], sentAt };
@@ -40,7 +40,11 @@ export function transact(session: Session, request: SipRequest, onProvisional?: 
           onProvisional?.(res);
           return;
         }
-        if (result.final) return;
+        if (result.final) {
+          // A 2xx to an INVITE again (the peer did not get our ACK, RFC 3261 §13.2.2.4).
+          onFinalAgain?.(res);
+          return;
+        }
         result.final = res;
         result.status = res.status;
         result.local = false;

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { usePeerCleanup } from '../support/peers/process.js';
 import { requirePeers } from '../support/peers/require-peer.js';
 import { startSipp } from '../support/peers/sipp.js';
+import { startBaresip } from '../support/peers/baresip.js';
 import { notes, ofType, resultOf, runJson } from './kamailio-helpers.js';
 
 usePeerCleanup();
@@ -46,6 +47,107 @@ describe.skipIf(requirePeers('sipp').skip)('requests from the peer during a call
       expect(status, uas.stderr() + (await uas.errorLog())).toEqual({ code: 0, signal: null });
     } finally {
       await uas.stop();
+    }
+  });
+});
+
+describe.skipIf(requirePeers('sipp').skip)('reliable provisional responses (RFC 3262)', () => {
+  it('a reliable 183 with SDP: one PRACK with RAck "1 1 INVITE" in its early dialog, early media, then the call: exit 0', async () => {
+    const uas = await startSipp({ scenario: 'uas-183-100rel.xml', rtpEcho: true, extraArgs: ['-m', '1'] });
+    try {
+      const { code, events } = await runJson(['invite', `bob@${uas.hostPort}`, '--duration', '1', '-v']);
+      const r = resultOf(events);
+      expect(code, r.summary).toBe(0);
+      const out = ofType(events, 'wire').filter((w) => w.direction === 'out');
+      expect(out.find((w) => w.text.startsWith('INVITE '))!.text).toMatch(/\r\nSupported: 100rel, timer\r\n/);
+      const pracks = ofType(events, 'request.sent').filter((e) => e.method === 'PRACK' && !e.retransmission);
+      expect(pracks).toHaveLength(1); // the 183 re-sent until the PRACK: acknowledged once
+      const prack = out.find((w) => w.text.startsWith('PRACK '))!.text;
+      expect(prack).toMatch(/\r\nRAck: 1 1 INVITE\r\n/);
+      expect(prack).toMatch(/\r\nCSeq: 2 PRACK\r\n/);
+      // the BYE continues the dialog's CSeq after the PRACK (RFC 3261 §12.2.1.1)
+      expect(out.find((w) => w.text.startsWith('BYE '))!.text).toMatch(/\r\nCSeq: 3 BYE\r\n/);
+      expect(ofType(events, 'media.started')[0]).toMatchObject({ early: true });
+      expect(await uas.exited, uas.stderr() + (await uas.errorLog())).toEqual({ code: 0, signal: null });
+    } finally {
+      await uas.stop();
+    }
+  });
+
+  it('--100rel off: no Supported: 100rel in the INVITE', async () => {
+    const uas = await startSipp({ scenario: 'uas-full.xml', extraArgs: ['-m', '1'] });
+    try {
+      const { code, events } = await runJson(['invite', '--no-media', `bob@${uas.hostPort}`, '--100rel', 'off', '--duration', '0', '-v']);
+      expect(code).toBe(0);
+      const invite = ofType(events, 'wire').find((w) => w.direction === 'out' && w.text.startsWith('INVITE '))!.text;
+      expect(invite).not.toMatch(/100rel/);
+    } finally {
+      await uas.stop();
+    }
+  });
+});
+
+describe.skipIf(requirePeers('sipp').skip)('session timers (RFC 4028)', () => {
+  it('a 422 with Min-SE: the INVITE goes again with Session-Expires and Min-SE 1800; the peer refreshes (refresher=uas): exit 0', async () => {
+    const uas = await startSipp({ scenario: 'uas-422.xml', extraArgs: ['-m', '1'] });
+    try {
+      const { code, events } = await runJson(['invite', '--no-media', `bob@${uas.hostPort}`, '--duration', '0', '--t1', '100', '-v']);
+      const r = resultOf(events);
+      expect(code, r.summary + (await uas.errorLog())).toBe(0);
+      const invites = ofType(events, 'wire').filter((w) => w.direction === 'out' && w.text.startsWith('INVITE ')).map((w) => w.text);
+      expect(invites).toHaveLength(2);
+      expect(invites[0]).toMatch(/\r\nSupported: 100rel, timer\r\n/);
+      expect(invites[1]).toMatch(/\r\nCSeq: 2 INVITE\r\n/);
+      expect(invites[1]).toMatch(/\r\nSession-Expires: 1800\r\n/);
+      expect(invites[1]).toMatch(/\r\nMin-SE: 1800\r\n/);
+      expect(notes(events)).toContain('422 Session Interval Too Small: the INVITE goes again with Session-Expires 1800 and Min-SE 1800 (RFC 4028 §7.4)');
+      expect(notes(events)).toContain('session timer: 1800 s, refresher the peer (RFC 4028)');
+      expect(await uas.exited, uas.stderr() + (await uas.errorLog())).toEqual({ code: 0, signal: null });
+    } finally {
+      await uas.stop();
+    }
+  });
+});
+
+describe.skipIf(requirePeers('sipp').skip)('hold and resume by re-INVITE (RFC 3264 §8.4)', () => {
+  it('SIPp -rtp_echo keeps sending while held: sendonly, then sendrecv re-INVITEs accepted, verdict hold-not-honoured, exit 6', async () => {
+    const uas = await startSipp({ scenario: 'uas-hold.xml', rtpEcho: true, extraArgs: ['-m', '1'] });
+    try {
+      const { code, events } = await runJson(['invite', `bob@${uas.hostPort}`, '--hold-after', '1', '--hold-for', '1.5', '--duration', '3.5', '--media-timeout', '5', '-v']);
+      const r = resultOf(events);
+      expect(code, r.summary).toBe(6);
+      expect(r.verdict?.id).toBe('hold-not-honoured');
+      expect(r.verdict?.evidence[1]).toMatch(/^\d+ RTP packets arrived from \d+ ms/);
+      const reinvites = ofType(events, 'wire').filter((w) => w.direction === 'out' && w.text.startsWith('INVITE ')).map((w) => w.text);
+      expect(reinvites).toHaveLength(3);
+      expect(reinvites[1]).toMatch(/\r\na=sendonly\r\n/);
+      expect(reinvites[2]).toMatch(/\r\na=sendrecv\r\n/);
+      expect(reinvites[1]).toMatch(/\r\nCSeq: 2 INVITE\r\n/);
+      expect(reinvites[2]).toMatch(/\r\nCSeq: 3 INVITE\r\n/);
+      expect(ofType(events, 'wire').find((w) => w.direction === 'out' && w.text.startsWith('BYE '))!.text).toMatch(/\r\nCSeq: 4 BYE\r\n/);
+      expect(notes(events)).toContain('on hold: we sent a=sendonly; the peer should stop sending (RFC 3264 §8.4)');
+      expect(notes(events)).toContain('resumed: we sent a=sendrecv');
+      expect(await uas.exited, uas.stderr() + (await uas.errorLog())).toEqual({ code: 0, signal: null });
+    } finally {
+      await uas.stop();
+    }
+  });
+});
+
+describe.skipIf(requirePeers('baresip').skip)('hold and resume with baresip (it honours the hold)', () => {
+  it('baresip answers recvonly and stops its tone while held, resumes after: no verdict, exit 0', async () => {
+    const bob = await startBaresip({ mode: 'tone', toneHz: 440 });
+    try {
+      const { code, events } = await runJson(['invite', bob.uri, '--hold-after', '1', '--hold-for', '1.5', '--duration', '4', '--media-timeout', '5', '-v']);
+      const r = resultOf(events);
+      expect(code, `${r.summary} ${JSON.stringify(r.verdict)}`).toBe(0);
+      expect(r.verdict).toBeUndefined();
+      const answers = ofType(events, 'wire').filter((w) => w.direction === 'in' && w.text.startsWith('SIP/2.0 200') && /CSeq: \d+ INVITE/.test(w.text)).map((w) => w.text);
+      expect(answers.some((t) => /\r\na=recvonly\r\n/.test(t))).toBe(true);
+      expect(notes(events)).toContain('resumed: we sent a=sendrecv');
+      expect(r.media!.received.packets).toBeGreaterThan(100);
+    } finally {
+      await bob.stop();
     }
   });
 });
