@@ -1,6 +1,6 @@
 import type { TimerHandle } from '../clock/clock.js';
 import { ackFor2xx, dialogFromResponse, inDialogRequest, type Dialog } from '../dialog/dialog.js';
-import { headerParam } from '../dialog/name-addr-uri.js';
+import { headerParam, uriOfNameAddr } from '../dialog/name-addr-uri.js';
 import { buildRequest } from '../sip/build-request.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import type { ClientTransaction } from '../transaction/client-transaction.js';
@@ -487,6 +487,7 @@ class Call {
     const durationS = this.plan.durationS ?? (this.controls.waitForHangup ? undefined : this.media ? Math.max(3, this.plan.media!.timeoutS + 1) : 0);
     if (this.media) this.startMediaActions();
     this.scheduleHold();
+    this.scheduleTransfer();
     this.startSessionTimer(this.answer!);
     if (durationS !== undefined) {
       if (durationS > 0) s.emit({ type: 'waiting', what: 'call in progress; BYE when the duration ends', timeoutMs: durationS * 1000 });
@@ -639,6 +640,82 @@ class Call {
   /** A refresh from the peer (its re-INVITE or UPDATE) restarts the expiry watch. */
   private refreshedByPeer?: () => void;
 
+  /**
+   * `--transfer-to URI`: a blind transfer (RFC 3515) one second after the answer (after the
+   * hold and resume when those are asked for): REFER with Refer-To and Referred-By; a 202 means
+   * the peer took it on, and its NOTIFYs (Event: refer, message/sipfrag, §2.4.4) report how the
+   * call to the target goes. A 2xx there ends our call with BYE; a failure leaves it as it was.
+   */
+  private scheduleTransfer(): void {
+    const target = this.plan.transferTo;
+    if (!target) return;
+    const delayS = 1 + (this.plan.holdAfterS !== undefined ? this.plan.holdAfterS + (this.plan.holdForS ?? 0) + 0.5 : 0);
+    this.callTimers.push(this.clock.setTimer(delayS * 1000, () => void this.transfer(target)));
+  }
+
+  private async transfer(target: string): Promise<void> {
+    const dialog = this.dialog;
+    const s = this.ctx.session;
+    if (!dialog || this.phase !== 'confirmed') return;
+    const ourUri = uriOfNameAddr(dialog.localFrom);
+    const req = inDialogRequest(dialog, 'REFER', this.ctx.via().value, this.plan.request.userAgent, undefined, {
+      contact: `<${this.ctx.contactUri()}>`,
+      headers: [
+        { name: 'Refer-To', value: `<${target}>` },
+        // RFC 3892: who asked for the transfer.
+        { name: 'Referred-By', value: `<${ourUri}>` },
+      ],
+    });
+    s.emit({ type: 'note', level: 'info', code: 'transfer', text: `transfer: REFER to ${target} (RFC 3515)` });
+    const { result, request } = await transactAuthenticated(this.ctx, req);
+    dialog.localSeq = Math.max(dialog.localSeq, Number.parseInt(request.headers.get('cseq') ?? '0', 10));
+    const f = result.final;
+    if (this.phase !== 'confirmed') return;
+    if (!f || f.status >= 300) {
+      this.transferResult = `transfer to ${target} refused: ${f ? `${f.status} ${f.reason}` : result.outcome}`;
+      s.emit({ type: 'note', level: 'warn', code: 'transfer-refused', text: `${this.transferResult}; the call goes on` });
+      return;
+    }
+    this.transferTarget = target;
+    s.emit({ type: 'note', level: 'info', code: 'transfer-accepted', text: `transfer: ${f.status} ${f.reason}; waiting for the NOTIFYs that report the call to ${target} (RFC 3515 §2.4.4)` });
+    // RFC 3515 §2.4.5 leaves the subscription's length to the notifier: 64·T1 without a final
+    // NOTIFY and the transfer is taken as failed; our call goes on.
+    this.transferGuard = this.clock.setTimer(64 * this.plan.net.t1, () => {
+      if (!this.transferTarget) return;
+      this.transferResult = `transfer to ${target}: no final NOTIFY in ${(64 * this.plan.net.t1) / 1000} s`;
+      this.transferTarget = undefined;
+      s.emit({ type: 'note', level: 'warn', code: 'transfer-no-final', text: `${this.transferResult}; the call goes on` });
+    });
+    this.callTimers.push(this.transferGuard);
+  }
+
+  /** A NOTIFY of the refer subscription (RFC 3515 §2.4.4): the sipfrag status line is the progress. */
+  private referProgress(req: SipRequest): void {
+    const target = this.transferTarget;
+    if (!target || !/^refer\b/i.test((req.headers.get('event') ?? '').trim())) return;
+    const frag = /^SIP\/2\.0 (\d{3}) ?([^\r\n]*)/.exec(Buffer.from(req.body).toString('utf8'));
+    if (!frag) return;
+    const status = Number(frag[1]);
+    const s = this.ctx.session;
+    s.emit({ type: 'note', level: 'info', code: 'transfer-progress', text: `transfer to ${target}: ${status} ${frag[2]}` });
+    if (status < 200) return;
+    this.transferTarget = undefined;
+    if (this.transferGuard) this.clock.clearTimer(this.transferGuard);
+    if (status < 300) {
+      this.transferResult = `transferred to ${target} (${status} ${frag[2]})`;
+      // RFC 5589 §6.1: after a successful blind transfer the transferor ends its call.
+      this.clock.setTimer(0, () => this.hangup());
+    } else {
+      this.transferResult = `transfer to ${target} failed: ${status} ${frag[2]}`;
+      s.emit({ type: 'note', level: 'warn', code: 'transfer-failed', text: `${this.transferResult}; the call goes on` });
+    }
+  }
+
+  private transferTarget?: string;
+  private transferGuard?: TimerHandle;
+  /** How the transfer ended, for the result line. */
+  private transferResult?: string;
+
   /** BYE (RFC 3261 §15.1.1) and its response end the run. */
   private hangup(why: 'normal' | 'interrupt' = 'normal'): void {
     if (this.phase !== 'confirmed' || !this.dialog) return;
@@ -667,7 +744,8 @@ class Call {
         return;
       }
       if (r.final && r.final.status < 300) {
-        this.finish({ outcome: 'success', status: answer.status, reason: answer.reason, statusLocal: false, summary: `call answered (${answer.status} ${answer.reason}), held ${held} s, ended with BYE: ${r.final.status} ${r.final.reason}` });
+        const transfer = this.transferResult ? `, ${this.transferResult}` : '';
+        this.finish({ outcome: 'success', status: answer.status, reason: answer.reason, statusLocal: false, summary: `call answered (${answer.status} ${answer.reason}), held ${held} s${transfer}, ended with BYE: ${r.final.status} ${r.final.reason}` });
       } else {
         const o = outcomeOf(r, 'BYE', 'F');
         o.summary = `call answered (${answer.status} ${answer.reason}) but ending it failed: ${o.summary}${authStop ? ` — ${authStop}` : ''}`;
@@ -735,6 +813,7 @@ class Call {
     if (!inDialog) return this.reply(req, tx, 481, 'Call/Transaction Does Not Exist');
     if (req.method === 'INVITE' || req.method === 'UPDATE') return this.peerOffer(req, tx);
     if (req.method === 'INFO') this.media?.info(req);
+    if (req.method === 'NOTIFY') this.referProgress(req);
     if (req.method === 'INFO' || req.method === 'NOTIFY') return this.reply(req, tx, 200, 'OK');
     return this.reply(req, tx, 501, 'Not Implemented', [{ name: 'Allow', value: ALLOW }]);
   }

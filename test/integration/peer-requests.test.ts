@@ -151,3 +151,29 @@ describe.skipIf(requirePeers('baresip').skip)('hold and resume with baresip (it 
     }
   });
 });
+
+describe.skipIf(requirePeers('sipp').skip)('blind transfer (RFC 3515)', () => {
+  it('--transfer-to: REFER with Refer-To and Referred-By, 202, NOTIFY sipfrag 100 then 200, then our BYE: exit 0', async () => {
+    const uas = await startSipp({ scenario: 'uas-refer.xml', extraArgs: ['-m', '1'] });
+    try {
+      const { code, events } = await runJson(['invite', '--no-media', `bob@${uas.hostPort}`, '--transfer-to', 'sip:carol@127.0.0.1:5099', '--duration', '10', '-v']);
+      const r = resultOf(events);
+      expect(code, r.summary + (await uas.errorLog())).toBe(0);
+      expect(r.summary).toMatch(/transferred to sip:carol@127\.0\.0\.1:5099 \(200 OK\), ended with BYE: 200 OK/);
+      const refer = ofType(events, 'wire').find((w) => w.direction === 'out' && w.text.startsWith('REFER '))!.text;
+      expect(refer).toMatch(/\r\nRefer-To: <sip:carol@127\.0\.0\.1:5099>\r\n/);
+      expect(refer).toMatch(/\r\nReferred-By: <sip:/);
+      expect(notes(events).filter((n) => n.startsWith('transfer to sip:carol'))).toEqual(['transfer to sip:carol@127.0.0.1:5099: 100 Trying', 'transfer to sip:carol@127.0.0.1:5099: 200 OK']);
+      expect(ofType(events, 'response.sent').filter((e) => e.method === 'NOTIFY').map((e) => e.status)).toEqual([200, 200]);
+      expect(await uas.exited, uas.stderr() + (await uas.errorLog())).toEqual({ code: 0, signal: null });
+    } finally {
+      await uas.stop();
+    }
+  });
+
+  it('a --transfer-to that is not a URI is refused before anything is sent (exit 2)', async () => {
+    const { code, io } = await runJson(['invite', '--no-media', 'bob@127.0.0.1:9', '--transfer-to', 'not a uri']);
+    expect(code).toBe(2);
+    expect(io.err.text).toMatch(/--transfer-to target/);
+  });
+});
