@@ -37,7 +37,7 @@ export interface ImpairmentReport {
 /**
  * A fault injector for the RTP a stream sends: drop, delay (jitter), stop. Each packet passes
  * `send`; a delayed one is copied and sent at its deadline on the clock. It keeps its own
- * RFC 3550 receiver statistics over the scheduled arrival times, so a test compares what the
+ * RFC 3550 receiver statistics over the times the packets really left, so a test compares what the
  * far end measured with what was injected, not with a guess. A test tool: copies per packet.
  */
 export class Impairment {
@@ -73,7 +73,9 @@ export class Impairment {
     const copy = Buffer.from(buf.subarray(0, length));
     const at = now + delay;
     setTimerAt(this.clock, at, () => {
-      this.account(copy, copy.length, at);
+      // The truth is when the packet really left (the scheduled time plus our own lateness,
+      // which a loaded machine adds and the far end sees too), not when it was due.
+      this.account(copy, copy.length, this.clock.now());
       this.out(copy, copy.length);
     });
     return true;
