@@ -12,6 +12,8 @@ import type { ServerTransaction } from '../transaction/server-transaction.js';
 import { responseFor } from './response-for.js';
 import { refusalFor } from './request-checks.js';
 import { retransmit2xx } from './retransmit-2xx.js';
+import { dtmfEventCode } from '../media/dtmf-digits.js';
+import { parseTarget } from './target.js';
 import type { Verdict } from '../events/types.js';
 import { redirectContacts } from './redirect.js';
 import { sdpOf } from './call-media.js';
@@ -32,6 +34,29 @@ export interface CallControls {
   onInterrupt(cb: () => void): () => void;
   /** On a TTY without --duration: resolves when the user asks to hang up (h or Enter). */
   waitForHangup?: () => { promise: Promise<void>; cancel(): void };
+  /**
+   * On a TTY: one-key commands during the call (src/cli/call-keys.ts). Called once the call is
+   * up with the actions it may take; returns a function that stops listening. When given, it
+   * replaces `waitForHangup` (its `h` hangs up).
+   */
+  keys?: (actions: CallActions) => () => void;
+}
+
+/** What a person can do during a call (issue 11 §3): the engine side of the in-call keys. */
+export interface CallActions {
+  hangup(): void;
+  /** Sends one digit (RFC 4733 when agreed, else in-band); false without media. */
+  dtmf(digit: string): boolean;
+  /** Mutes or unmutes what we send (silence, the stream keeps its clock); the new state, or undefined without media. */
+  toggleMute(): boolean | undefined;
+  /** Holds (re-INVITE a=sendonly) or resumes (a=sendrecv); resolves to the new state, or undefined when refused. */
+  toggleHold(): Promise<'held' | 'resumed' | undefined>;
+  /** A blind transfer to `target`: undefined when it went out, else why not (the call goes on). */
+  transfer(target: string): string | undefined;
+  /** Emits the media figures now (a `note`). */
+  stats(): void;
+  /** True while the call is on hold (by us). */
+  readonly held: boolean;
 }
 
 /**
@@ -497,6 +522,12 @@ class Call {
       });
       return;
     }
+    if (this.controls.keys) {
+      const stop = this.controls.keys(this.actions());
+      this.hangupWait = { promise: new Promise<void>(() => {}), cancel: stop };
+      s.emit({ type: 'waiting', what: 'call in progress; h hangs up, ? shows the keys' });
+      return;
+    }
     s.emit({ type: 'note', level: 'info', text: 'call up: press h or Enter to hang up (Ctrl-C works too)' });
     s.emit({ type: 'waiting', what: 'call in progress; press h or Enter to hang up' });
     this.hangupWait = this.controls.waitForHangup!();
@@ -576,6 +607,7 @@ class Call {
       this.clock.setTimer(after * 1000, () => {
         void this.reinvite('sendonly', 'hold').then((ok) => {
           if (!ok) return;
+          this.heldByUs = true;
           s.emit({ type: 'note', level: 'info', code: 'on-hold', text: 'on hold: we sent a=sendonly; the peer should stop sending (RFC 3264 §8.4)' });
           const watch = new HoldWatch(this.clock.now(), () => this.media?.receivedPackets ?? 0);
           this.holdWatch = watch;
@@ -586,7 +618,9 @@ class Call {
             this.clock.setTimer(holdFor * 1000, () => {
               watch.end(this.clock.now());
               void this.reinvite('sendrecv', 'resume').then((back) => {
-                if (back) s.emit({ type: 'note', level: 'info', code: 'resumed', text: 'resumed: we sent a=sendrecv' });
+                if (!back) return;
+                this.heldByUs = false;
+                s.emit({ type: 'note', level: 'info', code: 'resumed', text: 'resumed: we sent a=sendrecv' });
               });
             }),
           );
@@ -715,6 +749,73 @@ class Call {
   private transferGuard?: TimerHandle;
   /** How the transfer ended, for the result line. */
   private transferResult?: string;
+
+  /** The in-call actions (CallActions) on this call. */
+  private actions(): CallActions {
+    const s = this.ctx.session;
+    const call = this;
+    return {
+      hangup: () => this.hangup(),
+      dtmf: (digit) => {
+        const event = dtmfEventCode(digit);
+        if (!this.media || event === undefined || this.phase !== 'confirmed') return false;
+        const stream = this.media.stream;
+        stream.sendDtmf([{ kind: 'digit', digit: digit.toUpperCase(), event, durationMs: 160 }], stream.canSendRfc4733 ? 'rfc4733' : 'inband');
+        return true;
+      },
+      toggleMute: () => {
+        if (!this.media) return undefined;
+        const muted = !this.media.stream.muted;
+        this.media.stream.setMuted(muted);
+        s.emit({ type: 'note', level: 'info', code: muted ? 'muted' : 'unmuted', text: muted ? 'muted: we send silence' : 'unmuted' });
+        return muted;
+      },
+      toggleHold: async () => {
+        if (this.heldByUs) {
+          const ok = await this.reinvite('sendrecv', 'resume');
+          if (!ok) return undefined;
+          this.holdWatch?.end(this.clock.now());
+          this.heldByUs = false;
+          s.emit({ type: 'note', level: 'info', code: 'resumed', text: 'resumed: we sent a=sendrecv' });
+          return 'resumed';
+        }
+        const ok = await this.reinvite('sendonly', 'hold');
+        if (!ok) return undefined;
+        this.heldByUs = true;
+        const watch = new HoldWatch(this.clock.now(), () => this.media?.receivedPackets ?? 0);
+        this.holdWatch = watch;
+        this.callTimers.push(this.clock.setTimer(500, () => watch.graceOver(this.clock.now())));
+        s.emit({ type: 'note', level: 'info', code: 'on-hold', text: 'on hold: we sent a=sendonly; the peer should stop sending (RFC 3264 §8.4)' });
+        return 'held';
+      },
+      transfer: (target) => {
+        let uri: string;
+        try {
+          uri = parseTarget(target, 'transfer target').uri;
+        } catch (err) {
+          return (err as Error).message;
+        }
+        if (this.phase !== 'confirmed') return 'the call is not up';
+        void this.transfer(uri);
+        return undefined;
+      },
+      stats: () => {
+        const snap = this.media?.stream.snapshot();
+        if (!snap) {
+          s.emit({ type: 'note', level: 'info', code: 'stats', text: 'no media in this call' });
+          return;
+        }
+        const r = snap.received;
+        s.emit({ type: 'note', level: 'info', code: 'stats', text: `sent ${snap.sent.packets} packets; received ${r.packets}, lost ${r.lost} (${r.lossPct.toFixed(1)} %), jitter ${r.jitterMs.toFixed(1)} ms${r.levelDbfs !== undefined ? `, level ${r.levelDbfs.toFixed(0)} dBFS` : ''}` });
+      },
+      get held() {
+        return call.heldByUs;
+      },
+    };
+  }
+
+  /** On hold by our own re-INVITE (key H). */
+  private heldByUs = false;
 
   /** BYE (RFC 3261 §15.1.1) and its response end the run. */
   private hangup(why: 'normal' | 'interrupt' = 'normal'): void {

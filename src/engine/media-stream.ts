@@ -204,6 +204,18 @@ export class MediaStream {
     this.session.start();
   }
 
+  /** Mutes what we send: silence in place of the source, the stream keeps its clock. */
+  setMuted(muted: boolean): void {
+    this.mutedNow = muted;
+    this.session?.setMuted(muted);
+  }
+
+  get muted(): boolean {
+    return this.mutedNow;
+  }
+
+  private mutedNow = false;
+
   /** Changes our direction (hold: sendonly; resume: sendrecv). */
   setDirection(d: Direction): void {
     if (this.session) this.session.direction = d;
