@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../engine/errors.js';
 import { parseHeaderOption, checkHeader } from '../engine/header-values.js';
-import type { AnswerPlan, RequestOptions, TransportPlan, UacPlan } from '../engine/plan.js';
+import type { AnswerPlan, RegisterPlan, RequestOptions, TransportPlan, UacPlan } from '../engine/plan.js';
 import { defaultPort, parseTarget, type Target } from '../engine/target.js';
 import type { ParsedCommand } from './program.js';
 import { chooseTransport, withWsUrl } from './transport-options.js';
@@ -48,6 +48,15 @@ function holdFrom(f: ParsedCommand['flags']): { holdAfterS?: number; holdForS?: 
   const holdFor = f.holdFor !== undefined ? parseSeconds(String(f.holdFor), '--hold-for', true) : undefined;
   if (holdFor !== undefined && after === undefined) throw new UsageError('--hold-for needs --hold-after', 'example: --hold-after 2 --hold-for 3 (hold 2 s after the answer, resume 3 s later)');
   return { ...(after !== undefined ? { holdAfterS: after } : {}), ...(holdFor !== undefined ? { holdForS: holdFor } : {}) };
+}
+
+/** `register --listen [--auto-answer[=S]] [--respond CODE] [--no-media]`. */
+function listenFrom(f: ParsedCommand['flags']): NonNullable<RegisterPlan['listen']> {
+  const auto = f.autoAnswer;
+  const ringMs = auto === undefined || auto === true ? 0 : parseSeconds(String(auto), '--auto-answer') * 1000;
+  const respond = parseInteger(String(f.respond ?? '200'), '--respond', 200, 699);
+  const media = mediaPlanFrom(f);
+  return { ringMs, respond, ...(media ? { media } : {}) };
 }
 
 /** `--100rel require|supported|off` (RFC 3262). */
@@ -100,7 +109,7 @@ export function buildUacPlan(cmd: ParsedCommand, readStdin: () => Buffer): UacPl
       if (!target.user) throw new UsageError('the address-of-record needs a user part', 'example: sipcall register alice@example.com');
       const contact = str(f.contact);
       if (contact !== undefined) parseTarget(contact, '--contact');
-      const modes = (['unregister', 'unregisterAll', 'query', 'refresh'] as const).filter((k) => f[k] === true);
+      const modes = (['unregister', 'unregisterAll', 'query', 'refresh', 'listen'] as const).filter((k) => f[k] === true);
       if (modes.length > 1) {
         const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
         throw new UsageError(`${modes.map(flag).join(' and ')} cannot be combined`, 'give one of --unregister, --unregister-all, --query, --refresh');
@@ -117,7 +126,8 @@ export function buildUacPlan(cmd: ParsedCommand, readStdin: () => Buffer): UacPl
         unregister: f.unregister === true,
         unregisterAll: f.unregisterAll === true,
         query: f.query === true,
-        refresh: f.refresh === true,
+        refresh: f.refresh === true || f.listen === true,
+        ...(f.listen === true ? { listen: listenFrom(f) } : {}),
       };
     }
     case 'bye': {

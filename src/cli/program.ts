@@ -188,6 +188,10 @@ Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
         .option('--unregister-all', 'remove every binding of the AOR (Contact: *, Expires: 0)')
         .option('--query', 'list the bindings of the AOR (no Contact)')
         .option('--refresh', 'stay registered, refreshing before expiry, until Ctrl-C; then unregister')
+        .option('--listen', 'stay registered (as --refresh) and take the calls the binding brings, on the same flow')
+        .option('--auto-answer [seconds]', 'with --listen: answer incoming calls after this many seconds of ringing (default 0)')
+        .option('--respond <code>', 'with --listen: the final status for incoming calls (default 200; e.g. 486, 603)')
+        .option('--no-media', 'with --listen: answer without media (an SDP whose port nothing listens on)')
         .option('--registrar <uri>', 'send to this registrar instead of the AOR domain'),
     ).action(action('register'));
   }

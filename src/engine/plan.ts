@@ -99,6 +99,12 @@ export interface RegisterPlan extends PlanBase {
   query?: boolean;
   /** `--refresh`: re-REGISTER before expiry until Ctrl-C, then unregister (docs/register.md). */
   refresh?: boolean;
+  /**
+   * `--listen`: stay registered (as `--refresh`) and take the calls the binding brings on the
+   * same flow (docs/register.md): ring `ringMs`, then answer `respond` (`--auto-answer`,
+   * `--respond`); `media` for answered calls (absent: signalling only).
+   */
+  listen?: { ringMs: number; respond: number; media?: MediaPlan };
 }
 
 export interface ByePlan extends PlanBase {

@@ -6,6 +6,7 @@ import type { RunOutcome } from './outcome.js';
 import type { RegisterPlan } from './plan.js';
 import { authOutcome, transactAuthenticated, type AuthenticatedResult } from './transact-auth.js';
 import type { UacContext } from './uac-context.js';
+import { AutoAnswer } from './uas.js';
 
 /** What one REGISTER asks for (RFC 3261 §10.2.1–§10.2.3). */
 export type RegisterKind = 'register' | 'unregister' | 'unregister-all' | 'query';
@@ -202,6 +203,47 @@ export async function runRegister(ctx: UacContext, plan: RegisterPlan): Promise<
  */
 export async function runRegisterRefresh(ctx: UacContext, plan: RegisterPlan, controls: CallControls): Promise<RunOutcome> {
   const reg = new Registration(ctx, plan);
+  const s = ctx.session;
+  const uas = plan.listen ? listenOnFlow(ctx, plan, reg) : undefined;
+  try {
+    const out = await refreshLoop(ctx, plan, controls, reg);
+    if (uas && uas.served.calls > 0) out.summary += `; took ${uas.served.calls} call${uas.served.calls === 1 ? '' : 's'}${uas.served.withMedia ? ` (${uas.served.withMedia} with media)` : ''}`;
+    return out;
+  } finally {
+    s.onRequest = undefined;
+    s.onAck = undefined;
+    await uas?.close();
+  }
+}
+
+/**
+ * `register --listen`: the calls our binding brings come on the registration's own flow (the
+ * same UDP socket, the same TCP/TLS/WS connection: the registrar sends to the Contact we
+ * registered, which is this flow's address; RFC 5626 §3.2 keeps using the flow for incoming
+ * requests). They are answered by the same UAS core as `sipcall answer`, through the session's
+ * server transactions.
+ */
+function listenOnFlow(ctx: UacContext, plan: RegisterPlan, reg: Registration): AutoAnswer {
+  const s = ctx.session;
+  const l = plan.listen!;
+  const uas = new AutoAnswer(
+    { kind: 'answer', transport: s.transport.reliable ? 'tcp' : 'udp', address: ctx.mediaAddress, port: 0, respond: l.respond, ringMs: l.ringMs, t1: plan.net.t1, t2: plan.net.t2, userAgent: plan.request.userAgent, ...(l.media ? { media: l.media } : {}) },
+    s.env,
+    ctx.random,
+  );
+  uas.serve({ mediaAddress: ctx.mediaAddress, contact: reg.contact, reliable: s.transport.reliable, inviteFor: (cancel) => s.servers.inviteFor(cancel) });
+  s.onRequest = (req, tx) => {
+    if (req.method === 'INVITE' && !req.headers.get('to')?.includes('tag=')) {
+      const subject = req.headers.get('subject');
+      s.emit({ type: 'note', level: 'info', code: 'incoming-call', text: `incoming call from ${req.headers.get('from') ?? '?'}${subject ? ` (Subject: ${subject})` : ''}: ${l.respond >= 200 && l.respond < 300 ? `answering in ${(l.ringMs / 1000).toFixed(1)} s` : `${l.respond} after ${(l.ringMs / 1000).toFixed(1)} s`}` });
+    }
+    uas.take(req, tx);
+  };
+  s.onAck = (ack) => uas.takeAck(ack);
+  return uas;
+}
+
+async function refreshLoop(ctx: UacContext, plan: RegisterPlan, controls: CallControls, reg: Registration): Promise<RunOutcome> {
   const s = ctx.session;
   const clock = s.env.clock;
   let interrupts = 0;

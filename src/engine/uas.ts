@@ -59,9 +59,23 @@ interface PendingInvite {
  * never a 481). BYE → 200, CANCEL → 200 and 487, OPTIONS → 200 with Allow; REGISTER, MESSAGE,
  * INFO, NOTIFY → 200; anything else → 501.
  */
+/**
+ * Where the UAS core answers from: the address for RTP, the Contact of its 2xx, whether the
+ * transport is reliable (no 2xx re-sends), and how a CANCEL finds its INVITE. `answer` sets it
+ * from its own listener; `register --listen` from the registration's flow.
+ */
+export interface UasPlace {
+  mediaAddress: string;
+  /** The Contact value of our 2xx (a name-addr). */
+  contact: string;
+  reliable: boolean;
+  inviteFor(cancel: SipRequest): ServerTransaction | undefined;
+}
+
 export class AutoAnswer {
   private listener?: Listener;
   private layer?: ServerTransactionLayer;
+  private place?: UasPlace;
   /** INVITEs whose transaction is live, by transaction key. */
   private readonly invites = new Map<string, PendingInvite>();
   private readonly dialogs = new Set<string>();
@@ -97,7 +111,34 @@ export class AutoAnswer {
     });
     this.listener.onMessage((buf, from, reply) => this.receive(buf, from, reply));
     this.listener.onError((err) => this.emit({ type: 'transport.error', transport: this.listener!.name, code: err.code, message: err.message, to: '' }));
-    return this.listener.local;
+    const local = this.listener.local;
+    const host = local.family === 6 ? `[${local.address}]` : local.address;
+    const layer = this.layer;
+    this.place = {
+      mediaAddress: local.address,
+      contact: `<sip:answer@${host}:${local.port}${this.plan.transport === 'tcp' ? ';transport=tcp' : ''}>`,
+      reliable: this.listener.reliable,
+      inviteFor: (cancel) => layer.inviteFor(cancel),
+    };
+    return local;
+  }
+
+  /**
+   * Serves requests that arrive elsewhere (`register --listen`: the registration's own flow,
+   * RFC 5626 style): the caller passes them in with `request` and `ack`.
+   */
+  serve(place: UasPlace): void {
+    this.place = place;
+  }
+
+  /** A new request with its server transaction, from a layer that is not ours (see `serve`). */
+  take(req: SipRequest, tx: ServerTransaction): void {
+    if (!this.closed) this.request(req, tx);
+  }
+
+  /** An ACK that matched no transaction of that layer (the ACK of our 2xx). */
+  takeAck(ack: SipRequest): void {
+    if (!this.closed) this.ack(ack);
   }
 
   /** INVITEs whose transaction is still remembered (tests: none is kept forever). */
@@ -203,7 +244,7 @@ export class AutoAnswer {
       // Bind RTP now, so the port is ready when the answer names it.
       const media = this.recorded ? { ...this.plan.media, record: undefined } : this.plan.media;
       if (media.record) this.recorded = true;
-      p.media = MediaStream.open(media, this.env, this.listener!.local.address).catch((err: Error) => {
+      p.media = MediaStream.open(media, this.env, this.place!.mediaAddress).catch((err: Error) => {
         this.emit({ type: 'note', level: 'warn', code: 'rtp-open-failed', text: `no RTP for this call: ${err.message}` });
         return undefined;
       });
@@ -231,9 +272,7 @@ export class AutoAnswer {
     const extra: Array<{ name: string; value: string }> = [];
     let body: Uint8Array | undefined;
     if (status >= 200 && status < 300) {
-      const local = this.listener!.local;
-      const host = local.family === 6 ? `[${local.address}]` : local.address;
-      extra.push({ name: 'Contact', value: `<sip:answer@${host}:${local.port}${this.plan.transport === 'tcp' ? ';transport=tcp' : ''}>` });
+      extra.push({ name: 'Contact', value: this.place!.contact });
       extra.push({ name: 'Allow', value: ALLOW });
       const dialogId = `${p.request.headers.get('call-id')}|${headerParam(p.request.headers.get('from') ?? '', 'tag')}|${p.toTag}`;
       if (stream) {
@@ -248,7 +287,7 @@ export class AutoAnswer {
         this.streams.set(dialogId, stream);
         this.served.withMedia++;
       } else {
-        body = Buffer.from(buildOffer({ address: local.address, port: 40002, sessionId: '1' }));
+        body = Buffer.from(buildOffer({ address: this.place!.mediaAddress, port: 40002, sessionId: '1' }));
       }
       this.served.calls++;
       this.dialogs.add(dialogId);
@@ -257,7 +296,7 @@ export class AutoAnswer {
     const res = this.response(p.request, status, reason, p.toTag, extra, body);
     p.tx.respond(res);
     // A non-2xx is re-sent by its transaction (Timer G, §17.2.1); a 2xx by the core.
-    if (status >= 300 || this.listener!.reliable) return;
+    if (status >= 300 || this.place!.reliable) return;
     // §13.3.1.4: "The 2xx response is passed to the transport with an interval that starts at
     // T1 seconds and doubles for each retransmission until it reaches T2 seconds. […] The server
     // retransmits the 2xx response until it receives an ACK or 64*T1 seconds have elapsed."
@@ -334,7 +373,7 @@ export class AutoAnswer {
 
   /** RFC 3261 §9.2: CANCEL finds its INVITE transaction; 200 to the CANCEL, 487 to the INVITE. */
   private cancel(req: SipRequest, tx: ServerTransaction): void {
-    const inviteTx = this.layer!.inviteFor(req);
+    const inviteTx = this.place!.inviteFor(req);
     const p = inviteTx ? this.invites.get(inviteTx.key) : undefined;
     // §9.2: "If the UAS did not find a matching transaction for the CANCEL according to the
     // procedure above, it SHOULD respond to the CANCEL with a 481".
