@@ -205,15 +205,44 @@ export async function runRegisterRefresh(ctx: UacContext, plan: RegisterPlan, co
   const reg = new Registration(ctx, plan);
   const s = ctx.session;
   const uas = plan.listen ? listenOnFlow(ctx, plan, reg) : undefined;
+  const stopKeepAlive = plan.listen && s.transport.reliable ? keepAlive(ctx) : undefined;
   try {
     const out = await refreshLoop(ctx, plan, controls, reg);
     if (uas && uas.served.calls > 0) out.summary += `; took ${uas.served.calls} call${uas.served.calls === 1 ? '' : 's'}${uas.served.withMedia ? ` (${uas.served.withMedia} with media)` : ''}`;
     return out;
   } finally {
+    stopKeepAlive?.();
     s.onRequest = undefined;
     s.onAck = undefined;
     await uas?.close();
   }
+}
+
+/**
+ * CRLF keep-alives on a connection-oriented flow (RFC 5626 §4.4.1: a "double-CRLF ping";
+ * §4.4.1 has the UA send them at a random time between 80 % and 100 % of the interval, and
+ * §5.4 suggests 120 s for TCP), so that NATs and the registrar keep the connection the
+ * incoming calls arrive on. Returns the function that stops them.
+ */
+function keepAlive(ctx: UacContext, intervalMs = 120_000): () => void {
+  const s = ctx.session;
+  const clock = s.env.clock;
+  let timer: ReturnType<typeof clock.setTimer> | undefined;
+  const next = (): void => {
+    timer = clock.setTimer(intervalMs * (0.8 + 0.2 * Math.random()), () => {
+      try {
+        s.transport.send(Buffer.from('\r\n\r\n'));
+      } catch {
+        // The flow is gone: the next REGISTER reports it.
+      }
+      next();
+    });
+  };
+  next();
+  s.emit({ type: 'note', level: 'info', code: 'keep-alive', text: `keep-alive: a CRLFCRLF ping on this ${s.transport.name} connection every ${(intervalMs * 0.8) / 1000}–${intervalMs / 1000} s (RFC 5626 §4.4.1)` });
+  return () => {
+    if (timer !== undefined) clock.clearTimer(timer);
+  };
 }
 
 /**

@@ -58,3 +58,30 @@ describe.skipIf(requirePeers('kamailio', 'sipp').skip)('register --listen at Kam
     expect(resultOf(events).summary).toMatch(/took 2 calls \(2 with media\)/);
   });
 });
+
+describe.skipIf(requirePeers('kamailio').skip)('register --listen over TCP', () => {
+  let k: KamailioPeer;
+  beforeAll(async () => {
+    k = await startKamailio();
+  });
+  afterAll(async () => {
+    await k?.stop();
+  });
+
+  it('the call comes on the same TCP connection the REGISTER opened (RFC 5626 §3.2 flow reuse)', async () => {
+    const bob = startJson(['register', `bob@${k.hostPort}`, '--transport', 'tcp', '--listen', '--no-media', '--user', 'bob', '--expires', '60', '-v'], PASSWORD);
+    try {
+      await bob.until((ev) => finals(ev, 'REGISTER').includes(200), 10_000);
+      const alice = await runJson(['invite', '--no-media', `bob@${k.hostPort}`, '--user', 'alice', '--duration', '0', '-v'], PASSWORD);
+      expect(alice.code, resultOf(alice.events).summary).toBe(0);
+      await bob.until((ev) => ofType(ev, 'response.sent').some((e) => e.method === 'BYE' && e.status === 200), 10_000);
+      const inv = ofType(bob.events(), 'request.received').find((e) => e.method === 'INVITE')!;
+      expect(inv.transport).toBe('TCP');
+      // one connection: every request bob received came from the peer the REGISTER went to
+      expect(new Set(ofType(bob.events(), 'request.received').map((e) => e.from))).toEqual(new Set([k.hostPort]));
+    } finally {
+      bob.io.interrupt();
+    }
+    expect(await bob.done).toBe(130);
+  });
+});
