@@ -14,6 +14,7 @@ import { refusalFor } from './request-checks.js';
 import { retransmit2xx } from './retransmit-2xx.js';
 import { dtmfEventCode } from '../media/dtmf-digits.js';
 import { parseTarget } from './target.js';
+import type { CallDecision, IncomingCall } from './uas.js';
 import type { Verdict } from '../events/types.js';
 import { redirectContacts } from './redirect.js';
 import { sdpOf } from './call-media.js';
@@ -40,6 +41,11 @@ export interface CallControls {
    * replaces `waitForHangup` (its `h` hangs up).
    */
   keys?: (actions: CallActions) => () => void;
+  /**
+   * On a TTY: asks a person about an incoming call (`register --listen`; `answer` sets its
+   * own): caller, subject, offered codecs → answer, reject (486, 603) or redirect (302).
+   */
+  askIncoming?: (call: IncomingCall) => Promise<CallDecision>;
 }
 
 /** What a person can do during a call (issue 11 §3): the engine side of the in-call keys. */

@@ -205,6 +205,7 @@ export async function runRegisterRefresh(ctx: UacContext, plan: RegisterPlan, co
   const reg = new Registration(ctx, plan);
   const s = ctx.session;
   const uas = plan.listen ? listenOnFlow(ctx, plan, reg) : undefined;
+  if (uas && controls.askIncoming) uas.ask = controls.askIncoming;
   const stopKeepAlive = plan.listen && s.transport.reliable ? keepAlive(ctx) : undefined;
   try {
     const out = await refreshLoop(ctx, plan, controls, reg);

@@ -72,7 +72,37 @@ export interface UasPlace {
   inviteFor(cancel: SipRequest): ServerTransaction | undefined;
 }
 
+/** An incoming call, as a person deciding on it sees it. */
+export interface IncomingCall {
+  /** The caller: the From header value. */
+  from: string;
+  subject?: string;
+  /** The codecs the offer names, e.g. `PCMU/8000`, `telephone-event/8000`. */
+  codecs: string[];
+  callId: string;
+}
+
+/** What to do with an incoming call. */
+export type CallDecision = { action: 'answer' } | { action: 'reject'; status: number } | { action: 'redirect'; to: string };
+
+/** Names the static payload types (RFC 3551 §6) and the rtpmap'd ones of an offer. */
+function offeredCodecs(req: SipRequest): string[] {
+  const sdp = sdpOf(req);
+  const m = sdp?.media.find((x) => x.type === 'audio');
+  if (!m) return [];
+  const STATIC: Record<string, string> = { '0': 'PCMU/8000', '3': 'GSM/8000', '4': 'G723/8000', '8': 'PCMA/8000', '9': 'G722/8000', '18': 'G729/8000' };
+  return m.formats.map((f) => {
+    const r = m.rtpmap.get(Number(f));
+    return r ? `${r.encoding}/${r.clockRate}` : (STATIC[f] ?? `PT ${f}`);
+  });
+}
+
 export class AutoAnswer {
+  /**
+   * On a terminal: asks a person what to do with each incoming call (answer, reject, redirect)
+   * instead of answering after `ringMs` with `respond`.
+   */
+  ask?: (call: IncomingCall) => Promise<CallDecision>;
   private listener?: Listener;
   private layer?: ServerTransactionLayer;
   private place?: UasPlace;
@@ -251,6 +281,11 @@ export class AutoAnswer {
     }
     // The transaction sent 100 Trying already (§17.2.1).
     tx.respond(this.response(req, 180, 'Ringing', p.toTag));
+    if (this.ask) {
+      const subject = req.headers.get('subject');
+      void this.ask({ from: req.headers.get('from') ?? '', ...(subject ? { subject } : {}), codecs: offeredCodecs(req), callId: req.headers.get('call-id') ?? '' }).then((d) => this.decided(p, d));
+      return;
+    }
     p.timers.push(
       this.env.clock.setTimer(this.plan.ringMs, () => {
         if (p.final) return;
@@ -267,7 +302,27 @@ export class AutoAnswer {
     );
   }
 
-  private sendFinal(p: PendingInvite, status: number, reason: string, stream?: MediaStream, warning?: string): void {
+  /** A person's decision on a ringing call (a CANCEL may have ended it meanwhile). */
+  private decided(p: PendingInvite, d: CallDecision): void {
+    if (p.final || this.closed) return;
+    if (d.action === 'answer') {
+      if (p.media) {
+        void p.media.then((m) => {
+          if (!p.final && !this.closed) this.sendFinal(p, 200, 'OK', m);
+        });
+      } else this.sendFinal(p, 200, 'OK');
+      return;
+    }
+    void p.media?.then((m) => m?.close());
+    if (d.action === 'redirect') {
+      // RFC 3261 §21.3.3: "the Contact header field … SHOULD contain the new address".
+      this.sendFinal(p, 302, 'Moved Temporarily', undefined, undefined, [{ name: 'Contact', value: `<${d.to}>` }]);
+      return;
+    }
+    this.sendFinal(p, d.status, describeStatus(d.status).reason);
+  }
+
+  private sendFinal(p: PendingInvite, status: number, reason: string, stream?: MediaStream, warning?: string, more: Array<{ name: string; value: string }> = []): void {
     p.final = true;
     const extra: Array<{ name: string; value: string }> = [];
     let body: Uint8Array | undefined;
@@ -293,6 +348,7 @@ export class AutoAnswer {
       this.dialogs.add(dialogId);
     }
     if (warning) extra.push({ name: 'Warning', value: warning });
+    extra.push(...more);
     const res = this.response(p.request, status, reason, p.toTag, extra, body);
     p.tx.respond(res);
     // A non-2xx is re-sent by its transaction (Timer G, §17.2.1); a 2xx by the core.

@@ -138,3 +138,41 @@ describe('answer holds up: malformed and unsupported requests get the RFC answer
     expect(r.got[before]).toBe(r.got[before + 1]);
   });
 });
+
+describe('answer asks a person about each call (the ringing prompt on a terminal)', () => {
+  let r: Rig;
+  beforeEach(async () => {
+    r = await rig();
+  });
+  afterEach(async () => {
+    await r.uas.close();
+    r.sock.close();
+  });
+
+  it('the question names the caller, the subject and the offered codecs; "redirect" sends 302 with the Contact', async () => {
+    const asked: unknown[] = [];
+    r.uas.ask = async (call) => {
+      asked.push(call);
+      return { action: 'redirect', to: 'sip:carol@127.0.0.1:5099' };
+    };
+    const sdp = ['v=0', 'o=x 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 4000 RTP/AVP 0 8 101', 'a=rtpmap:101 telephone-event/8000', ''].join('\n');
+    // (send() turns every \n into CRLF: the length counts the CRLFs)
+    r.send(`${head(r.port, 'INVITE', { callId: 'ask-1', extra: 'Subject: lunch?\nContent-Type: application/sdp' })}\nContent-Length: ${Buffer.byteLength(sdp.replace(/\n/g, '\r\n'))}\n\n${sdp}`);
+    await r.until(3);
+    expect(asked).toEqual([{ from: '<sip:a@127.0.0.1>;tag=hf1', subject: 'lunch?', codecs: ['PCMU/8000', 'PCMA/8000', 'telephone-event/8000'], callId: 'ask-1' }]);
+    expect(r.got.map(statusLine)).toEqual(['SIP/2.0 100 Trying', 'SIP/2.0 180 Ringing', 'SIP/2.0 302 Moved Temporarily']);
+    expect(header(r.got[2]!, 'Contact')).toBe('<sip:carol@127.0.0.1:5099>');
+  });
+
+  it('"reject" sends the status chosen (603 Decline); "answer" a 200 with an SDP answer', async () => {
+    let n = 0;
+    r.uas.ask = async () => (n++ === 0 ? { action: 'reject', status: 603 } : { action: 'answer' });
+    r.send(`${head(r.port, 'INVITE', { callId: 'ask-2' })}\nContent-Length: 0\n\n`);
+    await r.until(3);
+    expect(statusLine(r.got[2]!)).toBe('SIP/2.0 603 Decline');
+    r.send(`${head(r.port, 'INVITE', { callId: 'ask-3', branch: 'z9hG4bKask3' })}\nContent-Length: 0\n\n`);
+    await r.until(6);
+    expect(statusLine(r.got[5]!)).toBe('SIP/2.0 200 OK');
+    expect(header(r.got[5]!, 'Content-Type')).toBe('application/sdp');
+  });
+});
