@@ -99,6 +99,7 @@ export function buildUacPlan(cmd: ParsedCommand, readStdin: () => Buffer): UacPl
         ringTimeoutS: parseSeconds(String(f.ringTimeout ?? '60'), '--ring-timeout', true),
         rel100: rel100From(f['100rel']),
         ...holdFrom(f),
+        ...(f.acceptTransfer === true ? { acceptTransfer: true } : {}),
         ...(f.transferTo !== undefined ? { transferTo: parseTarget(String(f.transferTo), '--transfer-to target').uri } : {}),
         ...(f.sessionExpires !== undefined ? { sessionExpiresS: parseInteger(String(f.sessionExpires), '--session-expires', 90, 2 ** 31 - 1) } : {}),
         ...withMedia(f),

@@ -162,6 +162,7 @@ Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
         .option('--100rel <mode>', 'reliable provisional responses (RFC 3262): require, supported (default) or off')
         .option('--hold-after <seconds>', 'put the call on hold this long after the answer (re-INVITE with a=sendonly, RFC 3264 §8.4)')
         .option('--hold-for <seconds>', 'with --hold-after: resume (a=sendrecv) this long after the hold')
+        .option('--accept-transfer', 'follow a REFER from the peer: call its target, report by NOTIFY, then hang up (RFC 3515)')
         .option('--transfer-to <uri>', 'blind transfer (REFER, RFC 3515) 1 s after the answer; a 2xx NOTIFY ends our call')
         .option('--session-expires <seconds>', 'ask for session timers with this interval (RFC 4028; Supported: timer is always sent)'),
     ).action(action('invite'));

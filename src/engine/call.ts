@@ -46,6 +46,11 @@ export interface CallControls {
    * own): caller, subject, offered codecs → answer, reject (486, 603) or redirect (302).
    */
   askIncoming?: (call: IncomingCall) => Promise<CallDecision>;
+  /**
+   * `--accept-transfer`: places the call a REFER from the peer asks for (RFC 3515 §2.4.2), as
+   * a new run to `uri`; resolves with how that call went. Set by run-uac.ts.
+   */
+  placeCall?: (uri: string) => Promise<RunOutcome>;
 }
 
 /** What a person can do during a call (issue 11 §3): the engine side of the in-call keys. */
@@ -751,6 +756,63 @@ class Call {
     }
   }
 
+  /**
+   * A REFER from the peer (RFC 3515): with `--accept-transfer`, 202 Accepted, a NOTIFY
+   * "SIP/2.0 100 Trying" at once (§2.4.4: the initial NOTIFY), the call to the Refer-To target,
+   * a NOTIFY with its final status (Subscription-State: terminated), and, when it was answered,
+   * our BYE on this call (we were transferred). Without the flag, 603 Decline and a note.
+   * A Refer-To that is not a SIP URI gets 400.
+   */
+  private peerRefer(req: SipRequest, tx: ServerTransaction): void {
+    const s = this.ctx.session;
+    const referTo = req.headers.get('refer-to');
+    const target = referTo ? uriOfNameAddr(referTo) : '';
+    if (!this.plan.acceptTransfer || !this.controls.placeCall) {
+      s.emit({ type: 'note', level: 'info', code: 'transfer-declined', text: `the peer asks us to call ${target || '(no Refer-To)'} (REFER): declined with 603, give --accept-transfer to follow it` });
+      return this.reply(req, tx, 603, 'Decline');
+    }
+    let uri: string;
+    try {
+      uri = parseTarget(target, 'Refer-To').uri;
+    } catch (err) {
+      s.emit({ type: 'note', level: 'warn', code: 'transfer-bad-target', text: `a REFER whose Refer-To cannot be called: ${(err as Error).message}` });
+      return this.reply(req, tx, 400, 'Bad Refer-To');
+    }
+    this.reply(req, tx, 202, 'Accepted', [{ name: 'Contact', value: `<${this.ctx.contactUri()}>` }]);
+    s.emit({ type: 'note', level: 'info', code: 'transferred', text: `the peer transfers us to ${uri} (REFER, RFC 3515): calling it; this call waits for that one` });
+    // This call now ends with the transfer, not with --duration.
+    if (this.holdTimer) this.clock.clearTimer(this.holdTimer);
+    this.holdTimer = undefined;
+    this.notifyRefer('SIP/2.0 100 Trying', 'active;expires=60');
+    void this.controls.placeCall(uri).then((o) => {
+      const status = o.status ?? (o.outcome === 'success' ? 200 : 503);
+      const reason = o.reason ?? (o.outcome === 'success' ? 'OK' : 'Service Unavailable');
+      this.notifyRefer(`SIP/2.0 ${status} ${reason}`, 'terminated;reason=noresource');
+      this.transferResult = o.outcome === 'success' ? `transferred by the peer to ${uri}: ${o.summary}` : `the transfer to ${uri} failed: ${o.summary}`;
+      s.emit({ type: 'note', level: o.outcome === 'success' ? 'info' : 'warn', code: 'transfer-done', text: this.transferResult });
+      if (o.outcome === 'success') this.hangup();
+    });
+  }
+
+  /** A NOTIFY of the implicit refer subscription (RFC 3515 §2.4.4, RFC 3420 message/sipfrag). */
+  private notifyRefer(frag: string, state: string): void {
+    const dialog = this.dialog;
+    if (!dialog || this.phase !== 'confirmed') return;
+    const body = Buffer.from(`${frag}\r\n`);
+    const req = inDialogRequest(dialog, 'NOTIFY', this.ctx.via().value, this.plan.request.userAgent, undefined, {
+      contact: `<${this.ctx.contactUri()}>`,
+      headers: [
+        { name: 'Event', value: 'refer' },
+        { name: 'Subscription-State', value: state },
+      ],
+      body,
+      contentType: 'message/sipfrag;version=2.0',
+    });
+    void transactAuthenticated(this.ctx, req).then(({ request }) => {
+      dialog.localSeq = Math.max(dialog.localSeq, Number.parseInt(request.headers.get('cseq') ?? '0', 10));
+    });
+  }
+
   private transferTarget?: string;
   private transferGuard?: TimerHandle;
   /** How the transfer ended, for the result line. */
@@ -920,6 +982,7 @@ class Call {
     if (!inDialog) return this.reply(req, tx, 481, 'Call/Transaction Does Not Exist');
     if (req.method === 'INVITE' || req.method === 'UPDATE') return this.peerOffer(req, tx);
     if (req.method === 'INFO') this.media?.info(req);
+    if (req.method === 'REFER') return this.peerRefer(req, tx);
     if (req.method === 'NOTIFY') this.referProgress(req);
     if (req.method === 'INFO' || req.method === 'NOTIFY') return this.reply(req, tx, 200, 'OK');
     return this.reply(req, tx, 501, 'Not Implemented', [{ name: 'Allow', value: ALLOW }]);

@@ -76,6 +76,8 @@ export interface InvitePlan extends PlanBase {
   holdAfterS?: number;
   /** `--hold-for S`: resume S s after the hold (a=sendrecv); absent: held until the end. */
   holdForS?: number;
+  /** `--accept-transfer`: follow a REFER from the peer (call the target, report by NOTIFY). */
+  acceptTransfer?: boolean;
   /** `--transfer-to URI`: a blind transfer (REFER, RFC 3515) one second after the answer. */
   transferTo?: string;
   /** `--session-expires S`: ask for session timers (RFC 4028) with this interval; absent: `Supported: timer` only. */

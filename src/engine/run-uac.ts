@@ -139,7 +139,12 @@ async function runOnce(plan: UacPlan, env: EngineEnv, controls: CallControls, ra
 async function runCommand(ctx: UacContext, plan: UacPlan, controls: CallControls, interrupted: Promise<RunOutcome>): Promise<RunOutcome> {
   switch (plan.kind) {
     case 'invite':
-      return await runCall(ctx, plan, controls);
+      return await runCall(ctx, plan, {
+        ...controls,
+        // A transfer the peer asks for (RFC 3515): the same call, to the Refer-To target, as a
+        // new run on its own flow; no keys, no ringing prompt, held as long as the first.
+        placeCall: (uri) => runUac({ ...redirectPlan(plan, uri), acceptTransfer: false, transferTo: undefined, holdAfterS: undefined } as UacPlan, ctx.session.env, { onInterrupt: controls.onInterrupt }),
+      });
     case 'options':
       return await Promise.race([runOptions(ctx, plan), interrupted]);
     case 'register':
