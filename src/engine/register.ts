@@ -7,6 +7,7 @@ import type { RegisterPlan } from './plan.js';
 import { authOutcome, transactAuthenticated, type AuthenticatedResult } from './transact-auth.js';
 import type { UacContext } from './uac-context.js';
 import { AutoAnswer } from './uas.js';
+import { parseVia } from '../sip/via.js';
 
 /** What one REGISTER asks for (RFC 3261 §10.2.1–§10.2.3). */
 export type RegisterKind = 'register' | 'unregister' | 'unregister-all' | 'query';
@@ -53,8 +54,8 @@ export class Registration {
   readonly aor: string;
   /** §10.2: "The Request-URI names the domain of the location service"; no user part. */
   readonly registrarUri: string;
-  /** Our Contact, as a name-addr. */
-  readonly contact: string;
+  /** Our Contact, as a name-addr (corrected by `learnPublicAddress` behind a NAT). */
+  contact: string;
   private cseq = 0;
 
   constructor(
@@ -67,6 +68,29 @@ export class Registration {
     this.registrarUri = `sip:${hostPort}`;
     const c = plan.contact;
     this.contact = c ? `<${c.startsWith('sip') ? c : `sip:${c}`}>` : `<${ctx.contactUri(t.user)}>`;
+  }
+
+  /**
+   * RFC 3581 §4 / RFC 5626 §4.2.1 style: the registrar saw our REGISTER from `received:rport`
+   * (its Via parameters in the 2xx). When that differs from the host and port of the Contact we
+   * made up (no --contact given), a NAT or relay is between us: the Contact is corrected, so
+   * that the calls the binding brings come back through the same mapping. Returns the new
+   * Contact, or undefined when nothing changes.
+   */
+  learnPublicAddress(res: SipResponse): string | undefined {
+    if (this.plan.contact) return undefined;
+    const top = res.headers.list('via')[0];
+    const via = top ? parseVia(top) : null;
+    if (!via || typeof via.rport !== 'number') return undefined;
+    const host = via.received ?? via.host;
+    const uri = uriOfNameAddr(this.contact);
+    const m = /^(sips?:[^@]+@)(\[[^\]]+\]|[^:;>]+)(?::(\d+))?(.*)$/.exec(uri);
+    if (!m) return undefined;
+    const [, userPart, curHost, curPort, rest] = m;
+    const hostText = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+    if (curHost === hostText && Number(curPort) === via.rport) return undefined;
+    this.contact = `<${userPart}${hostText}:${via.rport}${rest}>`;
+    return this.contact;
   }
 
   /** Our Contact URI, for finding our binding among those in a 2xx. */
@@ -261,7 +285,15 @@ function listenOnFlow(ctx: UacContext, plan: RegisterPlan, reg: Registration): A
     s.env,
     ctx.random,
   );
-  uas.serve({ mediaAddress: ctx.mediaAddress, contact: reg.contact, reliable: s.transport.reliable, inviteFor: (cancel) => s.servers.inviteFor(cancel) });
+  uas.serve({
+    mediaAddress: ctx.mediaAddress,
+    // Read at each 2xx: the Contact may have been corrected since (learnPublicAddress).
+    get contact() {
+      return reg.contact;
+    },
+    reliable: s.transport.reliable,
+    inviteFor: (cancel) => s.servers.inviteFor(cancel),
+  });
   s.onRequest = (req, tx) => {
     if (req.method === 'INVITE' && !req.headers.get('to')?.includes('tag=')) {
       const subject = req.headers.get('subject');
@@ -306,6 +338,17 @@ async function refreshLoop(ctx: UacContext, plan: RegisterPlan, controls: CallCo
       }
       cycles++;
       expires = x.expires ?? expires;
+      const before = reg.contact;
+      const learned = plan.listen ? reg.learnPublicAddress(x.result.final!) : undefined;
+      if (learned) {
+        // The old binding goes (Expires 0 on the Contact we had), the corrected one comes.
+        s.emit({ type: 'note', level: 'warn', code: 'contact-corrected', text: `the registrar saw us at ${uriOfNameAddr(learned).replace(/^sips?:[^@]+@/, '')} (Via received/rport, RFC 3581), not at the address in our Contact: registering again with Contact ${learned}, so that calls reach us through that mapping` });
+        const corrected = reg.contact;
+        reg.contact = before;
+        await guarded(reg.send('unregister'));
+        reg.contact = corrected;
+        continue;
+      }
       granted = grantedExpires(x.result.final!, reg.ours) ?? expires;
       if (interrupts > 0) break;
       if (granted <= 0) return { ...out, summary: `${out.summary}; the registrar granted no time, nothing to refresh` };

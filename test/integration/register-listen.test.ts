@@ -7,6 +7,7 @@ import { usePeerCleanup } from '../support/peers/process.js';
 import { requirePeers } from '../support/peers/require-peer.js';
 import { startKamailio, type KamailioPeer } from '../support/peers/kamailio.js';
 import { startSipp } from '../support/peers/sipp.js';
+import { startFaultRelay } from '../support/fault-relay.js';
 import { finals, notes, ofType, resultOf, runJson, startJson } from './kamailio-helpers.js';
 
 usePeerCleanup();
@@ -83,5 +84,38 @@ describe.skipIf(requirePeers('kamailio').skip)('register --listen over TCP', () 
       bob.io.interrupt();
     }
     expect(await bob.done).toBe(130);
+  });
+});
+
+describe.skipIf(requirePeers('kamailio').skip)('register --listen behind a NAT-like relay', () => {
+  let k: KamailioPeer;
+  beforeAll(async () => {
+    k = await startKamailio();
+  });
+  afterAll(async () => {
+    await k?.stop();
+  });
+
+  it('the registrar sees us at the relay (Via received/rport): the Contact is corrected, and the call comes through the relay', async () => {
+    // sipcall → relay (one back socket per client, like a NAT mapping) → Kamailio
+    const relay = await startFaultRelay({ host: k.host, port: k.port }, {});
+    const bob = startJson(['register', `bob@${relay.hostPort}`, '--listen', '--no-media', '--user', 'bob', '--expires', '60', '-v'], PASSWORD);
+    try {
+      await bob.until((ev) => notes(ev).some((n) => n.startsWith('the registrar saw us at')) && finals(ev, 'REGISTER').filter((x) => x === 200).length >= 3, 10_000);
+      const regs = ofType(bob.events(), 'wire').filter((w) => w.direction === 'out' && w.text.startsWith('REGISTER ')).map((w) => w.text);
+      const contactOf = (t: string) => /\r\nContact: (<[^>]+>)/.exec(t)![1];
+      const mapped = contactOf(regs.at(-1)!);
+      expect(mapped).not.toBe(contactOf(regs[0]!));
+      // the old binding was removed (Expires 0 on the first Contact)
+      expect(regs.some((t) => contactOf(t) === contactOf(regs[0]!) && /\r\nExpires: 0\r\n/.test(t))).toBe(true);
+      // alice calls bob at Kamailio directly: the INVITE reaches bob through the relay's mapping
+      const alice = await runJson(['invite', '--no-media', `bob@${k.hostPort}`, '--user', 'alice', '--duration', '0', '-v'], PASSWORD);
+      expect(alice.code, resultOf(alice.events).summary).toBe(0);
+      expect(relay.log.some((l) => l.direction === 'to-client' && l.line.startsWith('INVITE '))).toBe(true);
+    } finally {
+      bob.io.interrupt();
+    }
+    expect(await bob.done).toBe(130);
+    await relay.close();
   });
 });
