@@ -188,7 +188,7 @@ class Call {
         ? undefined
         : Buffer.from(offer)
       : plan.sdp
-      ? Buffer.from(buildOffer({ address: ctx.mediaAddress, port: 40000, sessionId: String(Math.floor(this.clock.now()) + 1) }))
+      ? Buffer.from(buildOffer({ address: ctx.mediaAddress, port: 40000, sessionId: this.placeholderSession }))
       : undefined;
     this.invite = retry ?? buildRequest({
       method: 'INVITE',
@@ -561,7 +561,13 @@ class Call {
     const s = this.ctx.session;
     try {
       for (let attempt = 0; attempt < 3; attempt++) {
-        const body = this.media ? Buffer.from(this.media.offerDirection(direction)) : undefined;
+        // With --no-media the SDP is the same place-holder as the INVITE's (nothing listens on
+        // it), with the direction asked for: the peer still sees a hold.
+        const body = this.media
+          ? Buffer.from(this.media.offerDirection(direction))
+          : this.plan.sdp
+            ? Buffer.from(buildOffer({ address: this.ctx.mediaAddress, port: 40000, sessionId: this.placeholderSession, sessionVersion: String(BigInt(this.placeholderSession) + BigInt(++this.placeholderVersion)), direction }))
+            : undefined;
         const req = inDialogRequest(dialog, 'INVITE', this.ctx.via().value, this.plan.request.userAgent, undefined, {
           contact: `<${this.ctx.contactUri()}>`,
           headers: [{ name: 'Allow', value: ALLOW }, ...extra],
@@ -601,6 +607,10 @@ class Call {
       this.reinviting = false;
     }
   }
+
+  /** o= of the place-holder SDP with --no-media (RFC 3264 §8: one session, versions counting up). */
+  private readonly placeholderSession = String(Math.floor(Date.now() / 1000));
+  private placeholderVersion = 0;
 
   /** The ACK of our last re-INVITE's 2xx, re-sent when the 2xx comes again. */
   private reinviteAck?: SipRequest;

@@ -214,3 +214,24 @@ describe.skipIf(requirePeers('sipp').skip)('a transfer the peer asks for (RFC 35
     }
   });
 });
+
+describe.skipIf(requirePeers('sipp').skip)('glare (RFC 3261 §14.1)', () => {
+  it('a 491 to our hold re-INVITE: retried after 2.1–4 s (we own the Call-ID), then held', async () => {
+    const uas = await startSipp({ scenario: 'uas-491.xml', extraArgs: ['-m', '1'] });
+    try {
+      const { code, events } = await runJson(['invite', '--no-media', `bob@${uas.hostPort}`, '--hold-after', '0.3', '--duration', '5.5', '-v']);
+      const r = resultOf(events);
+      expect(code, r.summary + (await uas.errorLog())).toBe(0);
+      const reinvites = ofType(events, 'request.sent').filter((e) => e.method === 'INVITE' && !e.retransmission).slice(1);
+      expect(reinvites).toHaveLength(2);
+      const gap = reinvites[1]!.t - reinvites[0]!.t;
+      expect(gap).toBeGreaterThanOrEqual(2100);
+      expect(gap).toBeLessThanOrEqual(4000 + 200);
+      expect(notes(events).some((n) => /^491 Request Pending to our hold re-INVITE .*: trying again in \d\.\d s \(RFC 3261 §14\.1\)$/.test(n))).toBe(true);
+      expect(notes(events)).toContain('on hold: we sent a=sendonly; the peer should stop sending (RFC 3264 §8.4)');
+      expect(await uas.exited, uas.stderr() + (await uas.errorLog())).toEqual({ code: 0, signal: null });
+    } finally {
+      await uas.stop();
+    }
+  });
+});
