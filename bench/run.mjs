@@ -5,6 +5,7 @@
 //   npm run bench                    every bench
 //   npm run bench -- startup         only bench/startup.bench.mjs
 //   npm run bench -- startup timers  those two, in the order given
+//   npm run bench -- uas-memory      a running `sipcall answer` under 100,000 OPTIONS (BENCH_REQUESTS)
 //   npm run bench -- --list          the bench names
 //   npm run bench -- --no-build      skip the build (dist/ must be current)
 //

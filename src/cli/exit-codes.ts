@@ -1,6 +1,6 @@
 /** Exit codes: the contract with scripts (README, docs/DESIGN.md). */
 export const EXIT = {
-  /** A 2xx final (a call answered, ACKed and ended cleanly), or every --expect met. */
+  /** A 2xx final (a call answered, ACKed and ended cleanly), or every --expect met; `answer` stopped by Ctrl-C or --duration. */
   OK: 0,
   /** A final 3xx–6xx response arrived and no --expect said that was wanted. */
   FAILURE_RESPONSE: 1,
@@ -16,7 +16,7 @@ export const EXIT = {
   MEDIA: 6,
   /** A bug in sipcall. */
   INTERNAL: 70,
-  /** Ctrl-C, after CANCEL or BYE was sent as due. */
+  /** Ctrl-C, after CANCEL or BYE was sent as due. Not `answer`: Ctrl-C is how it stops (OK). */
   INTERRUPTED: 130,
 } as const;
 

@@ -2,7 +2,8 @@ import type { CliIo } from './io.js';
 
 /**
  * Waits for the user to hang up on a TTY: `h`, `q`, Enter; Ctrl-C in raw mode arrives as the
- * byte 0x03 rather than SIGINT, so it is passed to `onCtrlC`.
+ * byte 0x03 rather than SIGINT, so it is passed to `onCtrlC`. The engine's `waitForHangup`; when
+ * the in-call keys (call-keys.ts) are given too, they take over and this is never started.
  */
 export function hangupKeys(io: CliIo, onCtrlC: () => void): () => { promise: Promise<void>; cancel(): void } {
   return () => {

@@ -9,6 +9,7 @@ import { runUac } from '../engine/run-uac.js';
 import { analyzeRun } from '../engine/verdict/index.js';
 import type { EngineEnv } from '../engine/session.js';
 import { AutoAnswer } from '../engine/uas.js';
+import { AnswerTally } from './answer-summary.js';
 import { TimerConfigError } from '../transaction/timer-config.js';
 import { buildAnswerPlan, buildUacPlan, DEFAULT_USER_AGENT } from './build-plan.js';
 import { applyCredentials } from './credentials.js';
@@ -19,8 +20,12 @@ import { runDiagnoseCommand } from './diagnose-command.js';
 import { runResolveCommand } from './resolve-command.js';
 import { processIo, type CliIo } from './io.js';
 import { hangupKeys } from './keys.js';
+import { callKeys } from './call-keys.js';
+import { incomingPrompt } from './incoming-prompt.js';
+import type { CallControls } from '../engine/call.js';
 import { presenterFor } from './output.js';
 import { buildProgram, COMMAND_NAMES, type ParsedCommand } from './program.js';
+import { allEvents, verdictEvents, type RunEvents } from './run-events.js';
 
 /** The version printed by `sipcall --version`. */
 export const VERSION = '0.1.0';
@@ -100,22 +105,25 @@ async function execute(cmd: ParsedCommand, io: CliIo): Promise<number> {
   }
 }
 
-/** Runs an engine job with a presenter, then emits the `result` event and picks the exit code. */
+/**
+ * Runs an engine job with a presenter, then emits the `result` event and picks the exit code.
+ * `kept`: what is kept of the run's events for the verdict of runs that do not bring their own
+ * (docs/verdicts.md); all of them by default, only what a verdict reads for `answer`.
+ */
 async function withPresenter(
   cmd: ParsedCommand,
   io: CliIo,
   peerLabel: string | undefined,
   expect: string[] | undefined,
-  job: (env: EngineEnv, controls: { onInterrupt: CliIo['onInterrupt']; waitForHangup?: ReturnType<typeof hangupKeys> }) => Promise<RunOutcome>,
+  job: (env: EngineEnv, controls: Pick<CallControls, 'onInterrupt' | 'waitForHangup' | 'keys' | 'askIncoming'>) => Promise<RunOutcome>,
+  kept: RunEvents = allEvents(),
 ): Promise<number> {
   const presenter = presenterFor(cmd.flags, io, peerLabel);
   const clock = new SystemClock();
-  // The run's events, for the verdict of runs that do not bring their own (docs/verdicts.md).
-  const events: SipEvent[] = [];
   const env: EngineEnv = {
     clock,
     sink: (e: SipEvent) => {
-      events.push(e);
+      kept.add(e);
       presenter.onEvent(e);
     },
   };
@@ -130,13 +138,33 @@ async function withPresenter(
     };
   };
   const tty = io.stdin.isTTY === true && cmd.flags.input !== false && cmd.flags.json !== true;
+  const ctrlC = () => interruptHandlers.forEach((h) => h());
+  const inCallKeys = tty && cmd.name === 'invite';
+  // The ringing prompt for incoming calls: `answer` and `register --listen` on a terminal.
+  const ringing = tty && (cmd.name === 'answer' || (cmd.name === 'register' && cmd.flags.listen === true));
   const controls = {
     onInterrupt,
-    waitForHangup: tty && cmd.name === 'invite' ? hangupKeys(io, () => interruptHandlers.forEach((h) => h())) : undefined,
+    askIncoming: ringing
+      ? incomingPrompt(io, {
+          onCtrlC: ctrlC,
+          say: (text, level = 'info') => env.sink({ type: 'note', t: clock.now(), level, code: 'ringing', text }),
+          holdOutput: presenter.holdOutput?.bind(presenter),
+        })
+      : undefined,
+    // The engine takes `keys` (src/cli/call-keys.ts) over `waitForHangup`; it still reads
+    // `waitForHangup` to know that a person ends the call (no default duration).
+    waitForHangup: inCallKeys ? hangupKeys(io, ctrlC) : undefined,
+    keys: inCallKeys
+      ? callKeys(io, {
+          onCtrlC: ctrlC,
+          say: (text, level = 'info') => env.sink({ type: 'note', t: clock.now(), level, code: 'keys', text }),
+          holdOutput: presenter.holdOutput?.bind(presenter),
+        })
+      : undefined,
   };
   try {
     const outcome = await job(env, controls);
-    outcome.verdict ??= analyzeRun(events, { outcome });
+    outcome.verdict ??= analyzeRun(kept.list(), { outcome });
     const decided = decideExit(outcome, expect);
     const result: SipEvent = {
       type: 'result',
@@ -182,11 +210,26 @@ async function runDemo(cmd: ParsedCommand, io: CliIo): Promise<number> {
   );
 }
 
+/**
+ * `sipcall answer` runs until Ctrl-C (its normal stop) or `--duration`: either way a success,
+ * summed up by what it served. It may run for days: it keeps counts, not events (run-events.ts).
+ */
 async function runAnswer(cmd: ParsedCommand, io: CliIo): Promise<number> {
   const plan = buildAnswerPlan(cmd);
-  return withPresenter(cmd, io, 'caller', undefined, async (env, controls) => {
+  const job = async (outer: EngineEnv, controls: Pick<CallControls, 'onInterrupt' | 'askIncoming'>): Promise<RunOutcome> => {
+    const tally = new AnswerTally();
+    const env: EngineEnv = {
+      ...outer,
+      sink: (e) => {
+        tally.add(e);
+        outer.sink(e);
+      },
+    };
     const uas = new AutoAnswer(plan, env);
+    // On a terminal a person decides each call (answer, reject, decline, redirect).
+    if (controls.askIncoming) uas.ask = controls.askIncoming;
     const local = await uas.start();
+    const since = env.clock.now();
     env.sink({ type: 'note', t: env.clock.now(), level: 'info', text: `answering on ${local.family === 6 ? `[${local.address}]` : local.address}:${local.port} (${plan.transport.toUpperCase()}): INVITE → 100, 180, ${plan.respond} after ${plan.ringMs} ms; Ctrl-C to stop` });
     const stopped = await new Promise<'interrupt' | 'duration'>((resolve) => {
       let remove = controls.onInterrupt(() => {
@@ -208,10 +251,10 @@ async function runAnswer(cmd: ParsedCommand, io: CliIo): Promise<number> {
       }
     });
     await uas.close();
-    return stopped === 'interrupt'
-      ? { outcome: 'interrupted', summary: 'answer: stopped by Ctrl-C' }
-      : { outcome: 'success', summary: `answer: stopped after ${plan.durationS} s` };
-  });
+    const by = stopped === 'interrupt' ? 'by Ctrl-C' : 'by --duration';
+    return { outcome: 'success', summary: tally.summary(by, env.clock.now() - since, uas.served) };
+  };
+  return withPresenter(cmd, io, 'caller', undefined, job, verdictEvents());
 }
 
 /** Standard input for `--body -`, to its end (pipes and files). */

@@ -520,7 +520,7 @@ class Call {
   private hold(): void {
     const s = this.ctx.session;
     this.heldFrom = this.clock.now();
-    const durationS = this.plan.durationS ?? (this.controls.waitForHangup ? undefined : this.media ? Math.max(3, this.plan.media!.timeoutS + 1) : 0);
+    const durationS = this.plan.durationS ?? (this.controls.waitForHangup || this.controls.keys ? undefined : this.media ? Math.max(3, this.plan.media!.timeoutS + 1) : 0);
     if (this.media) this.startMediaActions();
     this.scheduleHold();
     this.scheduleTransfer();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { TimerHandle } from '../clock/clock.js';
 import type { EventInput } from '../events/types.js';
 import { headerParam } from '../dialog/name-addr-uri.js';
@@ -47,6 +48,8 @@ interface PendingInvite {
   media?: Promise<MediaStream | undefined>;
   /** True when the INVITE had no offer: ours goes in the 2xx, the answer comes in the ACK. */
   offeredInAnswer?: boolean;
+  /** A re-INVITE in an existing dialog (not a new call). */
+  reinvite?: boolean;
 }
 
 /**
@@ -84,6 +87,16 @@ export interface IncomingCall {
 
 /** What to do with an incoming call. */
 export type CallDecision = { action: 'answer' } | { action: 'reject'; status: number } | { action: 'redirect'; to: string };
+
+/**
+ * A To tag that is the same for every copy of a request (RFC 3261 §8.2.7: a stateless UAS must
+ * give a retransmission the same response): a hash of Call-ID, From tag, CSeq and branch.
+ */
+function statelessTag(req: SipRequest): string {
+  const h = createHash('sha1');
+  h.update(`${req.headers.get('call-id') ?? ''}|${headerParam(req.headers.get('from') ?? '', 'tag') ?? ''}|${req.headers.get('cseq') ?? ''}|${req.headers.list('via')[0] ?? ''}`);
+  return h.digest('hex').slice(0, 16);
+}
 
 /** Names the static payload types (RFC 3551 §6) and the rtpmap'd ones of an offer. */
 function offeredCodecs(req: SipRequest): string[] {
@@ -137,9 +150,12 @@ export class AutoAnswer {
       user: {
         onRequest: (req, tx) => this.request(req, tx),
         onAck: (ack) => this.ack(ack),
+        stateless: (req) => this.statelessAnswer(req),
       },
     });
     this.listener.onMessage((buf, from, reply) => this.receive(buf, from, reply));
+    // A TCP connection dropped for one of its limits (src/transport/connection-limits.ts).
+    this.listener.onDrop?.((d) => this.emit({ type: 'note', level: 'warn', code: d.limit, text: d.message }));
     this.listener.onError((err) => this.emit({ type: 'transport.error', transport: this.listener!.name, code: err.code, message: err.message, to: '' }));
     const local = this.listener.local;
     const host = local.family === 6 ? `[${local.address}]` : local.address;
@@ -169,6 +185,11 @@ export class AutoAnswer {
   /** An ACK that matched no transaction of that layer (the ACK of our 2xx). */
   takeAck(ack: SipRequest): void {
     if (!this.closed) this.ack(ack);
+  }
+
+  /** Server transactions alive now (an OPTIONS flood keeps none: §8.2.7 stateless answers). */
+  get liveTransactions(): number {
+    return this.layer?.size ?? 0;
   }
 
   /** INVITEs whose transaction is still remembered (tests: none is kept forever). */
@@ -205,6 +226,27 @@ export class AutoAnswer {
     this.layer!.receive(msg, buf.length, reply, peer, transport, this.listener!.reliable);
   }
 
+  /**
+   * RFC 3261 §8.2.7: OPTIONS (and REGISTER, which `answer` only acknowledges) are answered
+   * statelessly: the response depends on the request alone, and the To tag is a hash of the
+   * request's identity, so a re-sent copy gets the very same response regenerated. Nothing is
+   * kept for them (a long run stays flat under an OPTIONS flood).
+   */
+  private statelessAnswer(req: SipRequest): SipResponse | undefined {
+    if (req.method !== 'OPTIONS' && req.method !== 'REGISTER') return undefined;
+    if (refusalFor(req, SUPPORTED, ACCEPT)) return undefined; // the refusal goes the stateful way
+    const tag = headerParam(req.headers.get('to') ?? '', 'tag') ?? statelessTag(req);
+    if (req.method === 'OPTIONS') {
+      return this.response(req, 200, 'OK', tag, [
+        { name: 'Allow', value: ALLOW },
+        { name: 'Accept', value: 'application/sdp' },
+      ]);
+    }
+    const contacts = req.headers.list('contact');
+    const expires = req.headers.get('expires') ?? '3600';
+    return this.response(req, 200, 'OK', tag, contacts.map((c) => ({ name: 'Contact', value: headerParam(c, 'expires') !== undefined || c === '*' ? c : `${c};expires=${expires}` })));
+  }
+
   /** A new request with its server transaction (RFC 3261 §8.2): the UAS core's answer. */
   private request(msg: SipRequest, tx: ServerTransaction): void {
     const refused = refusalFor(msg, SUPPORTED, ACCEPT);
@@ -214,6 +256,8 @@ export class AutoAnswer {
     }
     switch (msg.method) {
       case 'INVITE':
+        // With a To tag: a re-INVITE in a dialog of ours (RFC 3261 §14.2), not a new call.
+        if (headerParam(msg.headers.get('to') ?? '', 'tag') !== undefined) return this.reinvite(msg, tx);
         return this.invite(msg, tx);
       case 'CANCEL':
         return this.cancel(msg, tx);
@@ -221,6 +265,7 @@ export class AutoAnswer {
         const id = this.dialogId(msg);
         if (!this.dialogs.has(id)) return this.respond(msg, tx, 481, 'Call/Transaction Does Not Exist');
         this.dialogs.delete(id);
+        this.sdpIds.delete(id);
         this.respond(msg, tx, 200, 'OK');
         this.streams.get(id)?.stop('the caller hung up (BYE)');
         this.streams.delete(id);
@@ -302,6 +347,47 @@ export class AutoAnswer {
     );
   }
 
+  /**
+   * A re-INVITE from the caller (RFC 3261 §14.2): hold, resume, a new offer, a session refresh.
+   * The offer is answered from the call's stream (RFC 3264 §6.1 directions; our `o=` session id
+   * kept, its version one up, §8) and the stream follows; without an offer, our session is the
+   * offer in the 2xx. The 2xx is re-sent until its ACK. No dialog: 481.
+   */
+  private reinvite(req: SipRequest, tx: ServerTransaction): void {
+    const id = this.dialogId(req);
+    if (!this.dialogs.has(id)) return this.respond(req, tx, 481, 'Call/Transaction Does Not Exist');
+    const stream = this.streams.get(id);
+    const ids = this.sdpIds.get(id) ?? { sessionId: String(Date.now()), version: 0 };
+    ids.version++;
+    this.sdpIds.set(id, ids);
+    const offer = sdpOf(req);
+    const toTag = headerParam(req.headers.get('to') ?? '', 'tag')!;
+    let body: string;
+    if (stream) {
+      const opts = { address: stream.address, port: stream.port, sessionId: ids.sessionId, sessionVersion: (BigInt(ids.sessionId) + BigInt(ids.version)).toString() };
+      if (offer) {
+        const ans = buildAnswer(offer, opts);
+        if (!ans.ok) return this.respond(req, tx, 488, 'Not Acceptable Here', [{ name: 'Warning', value: ans.warning }]);
+        if (ans.agreement.hold === 'c=0.0.0.0') stream.setDirection(ans.agreement.direction);
+        else void stream.start(ans.agreement, false, 'offer in the re-INVITE');
+        if (ans.agreement.hold !== 'none') this.emit({ type: 'note', level: 'info', code: 'peer-hold', text: `the caller put the call on hold (${ans.agreement.hold} in its re-INVITE): we answered ${ans.agreement.direction} (RFC 3264 §8.4)` });
+        body = ans.sdp;
+      } else body = buildOffer(opts);
+    } else body = buildOffer({ address: this.place!.mediaAddress, port: 40002, sessionId: '1', sessionVersion: String(1 + ids.version) });
+    const p: PendingInvite = { request: req, tx, toTag, final: true, acked: false, timers: [], reinvite: true };
+    this.invites.set(tx.key, p);
+    tx.user = { onAck: (ack) => this.ack(ack), onTerminated: () => this.forget(p) };
+    const res = this.response(req, 200, 'OK', toTag, [{ name: 'Contact', value: this.place!.contact }, { name: 'Allow', value: ALLOW }], Buffer.from(body));
+    tx.respond(res);
+    if (this.place!.reliable) return;
+    p.resend = retransmit2xx(this.env.clock, this.plan.t1, this.plan.t2, () => tx.respond(res, true), () =>
+      this.emit({ type: 'note', level: 'warn', text: `no ACK for our 200 to the re-INVITE after ${(64 * this.plan.t1) / 1000} s` }),
+    );
+  }
+
+  /** Our SDP session id and version per dialog (RFC 3264 §8). */
+  private readonly sdpIds = new Map<string, { sessionId: string; version: number }>();
+
   /** A person's decision on a ringing call (a CANCEL may have ended it meanwhile). */
   private decided(p: PendingInvite, d: CallDecision): void {
     if (p.final || this.closed) return;
@@ -373,8 +459,12 @@ export class AutoAnswer {
   private ack(req: SipRequest): void {
     const callId = req.headers.get('call-id');
     const toTag = headerParam(req.headers.get('to') ?? '', 'tag');
+    // The CSeq number tells a re-INVITE's ACK from the first INVITE's (same Call-ID and tags).
+    const seq = Number.parseInt(req.headers.get('cseq') ?? '', 10);
     let p: PendingInvite | undefined;
-    for (const cand of this.invites.values()) if (cand.request.headers.get('call-id') === callId && cand.toTag === toTag) p = cand;
+    for (const cand of this.invites.values()) {
+      if (cand.request.headers.get('call-id') === callId && cand.toTag === toTag && Number.parseInt(cand.request.headers.get('cseq') ?? '', 10) === seq) p = cand;
+    }
     if (!p) {
       this.emit({ type: 'note', level: 'warn', text: 'an ACK that matches no INVITE we answered: ignored' });
       return;
@@ -384,7 +474,7 @@ export class AutoAnswer {
     p.resend?.stop();
     for (const t of p.timers) this.env.clock.clearTimer(t);
     p.timers = [];
-    if (!first) return;
+    if (!first || p.reinvite) return;
     const stream = this.streams.get(`${p.request.headers.get('call-id')}|${headerParam(p.request.headers.get('from') ?? '', 'tag')}|${p.toTag}`);
     if (stream && p.offeredInAnswer) {
       // The INVITE had no offer: the ACK carries the answer to ours (RFC 3261 §13.2.1).
@@ -410,7 +500,9 @@ export class AutoAnswer {
   /** The SDP answer for the INVITE's offer (RFC 3264 §6), or our offer when it had none. */
   private mediaAnswer(p: PendingInvite, stream: MediaStream): { ok: true; sdp: string } | { ok: false; warning: string } {
     const offer = sdpOf(p.request);
-    const opts = { address: stream.address, port: stream.port, sessionId: String(Date.now()) };
+    const sessionId = String(Date.now());
+    this.sdpIds.set(`${p.request.headers.get('call-id')}|${headerParam(p.request.headers.get('from') ?? '', 'tag')}|${p.toTag}`, { sessionId, version: 0 });
+    const opts = { address: stream.address, port: stream.port, sessionId };
     if (!offer) {
       p.offeredInAnswer = true;
       return { ok: true, sdp: buildOffer(opts) };

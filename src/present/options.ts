@@ -30,4 +30,9 @@ export interface PresenterOptions {
 export interface Presenter {
   onEvent(e: SipEvent): void;
   finish(): void;
+  /**
+   * While a prompt has the terminal: hold the human output (spinner, lines) back; the returned
+   * function lets it go. Pretty/plain only; the result releases it anyway.
+   */
+  holdOutput?(): () => void;
 }

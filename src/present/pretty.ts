@@ -18,6 +18,9 @@ export class PrettyPresenter implements Presenter {
   /** Null when there is no spinner (not a TTY, quiet, or plain). */
   readonly spinner: SpinnerController | null;
   private wrote = false;
+  /** Lines held back while a prompt has the terminal (`holdOutput`); each hold, with its spinner release. */
+  private heldLines: string[][] = [];
+  private readonly holds = new Set<() => void>();
 
   /** `loader` replaces ora (tests); it is used only when `opts.spinner` is true. */
   constructor(
@@ -33,24 +36,55 @@ export class PrettyPresenter implements Presenter {
   }
 
   onEvent(e: SipEvent): void {
+    this.spinner?.track(e);
     if (!this.opts.quiet) {
       for (const g of this.grouper.push(e)) this.write(this.renderer.render(g));
     }
     if (e.type === 'waiting') this.spinner?.waiting(e);
     if (e.type === 'result') {
       this.spinner?.end();
+      this.releaseAll();
       const block = resultBlock(e, this.style, this.opts.quiet);
       this.write(this.wrote ? ['', ...block] : block);
     }
   }
 
   finish(): void {
+    this.releaseAll();
     for (const g of this.grouper.flush()) this.write(this.renderer.render(g));
     this.spinner?.end();
   }
 
+  /**
+   * While a prompt has the terminal (the transfer target during a call): no spinner, and the
+   * lines wait; the returned function writes them and starts the spinner again. The result,
+   * or the end of the run, releases every hold.
+   */
+  holdOutput(): () => void {
+    const spinner = this.spinner?.hold() ?? (() => {});
+    const hold = () => {
+      if (!this.holds.delete(hold)) return;
+      spinner();
+      if (this.holds.size === 0) this.flushHeld();
+    };
+    this.holds.add(hold);
+    return hold;
+  }
+
+  private releaseAll(): void {
+    for (const hold of [...this.holds]) hold();
+  }
+
+  private flushHeld(): void {
+    for (const lines of this.heldLines.splice(0)) this.write(lines);
+  }
+
   private write(lines: string[]): void {
     if (!lines.length) return;
+    if (this.holds.size > 0) {
+      this.heldLines.push(lines);
+      return;
+    }
     this.spinner?.pause();
     this.opts.stdout.write(`${lines.join('\n')}\n`);
     this.wrote = true;

@@ -22,6 +22,14 @@ export interface ServerLayerUser {
   onRequest(req: SipRequest, tx: ServerTransaction): void;
   /** An ACK that matched no transaction: the ACK of a 2xx (RFC 3261 §13.3.1.4, §17.2.3). */
   onAck(ack: SipRequest, from: string): void;
+  /**
+   * RFC 3261 §8.2.7, a stateless answer: for a request whose response is a pure function of
+   * the request (OPTIONS, an error the UAS gives to anything of that method), the TU returns
+   * it here and no transaction is kept; a re-sent copy gets the same response regenerated
+   * ("If a stateless UAS receives a retransmission of a request, it regenerates the response
+   * and resends it"). So a flood of OPTIONS keeps no state for 64·T1. Undefined: stateful.
+   */
+  stateless?(req: SipRequest): SipResponse | undefined;
 }
 
 export interface ServerLayerOptions {
@@ -76,6 +84,13 @@ export class ServerTransactionLayer {
     if (req.method === 'ACK') {
       this.o.user.onAck(req, peer);
       return;
+    }
+    if (k) {
+      const pure = this.o.user.stateless?.(req);
+      if (pure) {
+        this.sendStateless(pure, req.method, reply, peer, transport);
+        return;
+      }
     }
     if (!k) {
       // No usable top Via: RFC 3261 §18.2.2 has nowhere to send a response. Said, not answered.
@@ -174,7 +189,7 @@ export class ServerTransactionLayer {
 
   private forget(tx: ServerTransaction): void {
     if (this.live.get(tx.key) === tx) this.live.delete(tx.key);
-    const mk = mergeKey(tx.request);
+    const mk = tx.mergeKey;
     if (mk !== undefined && this.merged.get(mk) === tx.key) this.merged.delete(mk);
   }
 
@@ -188,5 +203,5 @@ function isRfc3261(tx: ServerTransaction): boolean {
 }
 
 function requestToTag(tx: ServerTransaction): string | undefined {
-  return serverKey(tx.request)?.toTag;
+  return tx.requestToTag;
 }

@@ -10,6 +10,7 @@ import { toTag } from '../sip/fields.js';
 import { serialize } from '../sip/serialize.js';
 import { describeStatus } from '../sip/status.js';
 import type { SendPort } from './ports.js';
+import { mergeKey } from './server-match.js';
 import { serverStep, startServer } from './server-step.js';
 import type { ServerEffect, ServerInput, ServerOutcome, ServerState, ServerStateName } from './server-types.js';
 import type { TimerConfig } from './timer-config.js';
@@ -47,7 +48,8 @@ export class ServerTransaction {
   user: ServerTransactionUser = {};
   private st: ServerState;
   private readonly timers: Partial<Record<TimerName, { handle: TimerHandle; due: number }>> = {};
-  private last: { res: SipResponse; bytes: Buffer } | undefined;
+  /** The last response sent, as bytes and the fields its events name. */
+  private last: { status: number; reason: string; callId: string; cseq: string; bytes: Buffer } | undefined;
   private initial: readonly ServerEffect[] | undefined;
   private stepTime: number | undefined;
   private busy = false;
@@ -55,9 +57,15 @@ export class ServerTransaction {
   private disposed = false;
   private queue: Array<[ServerInput, InputContext]> | undefined;
 
+  /** RFC 2543 matching: the To tag of the request that created the transaction (§17.2.3). */
+  readonly requestToTag: string | undefined;
+  /** §8.2.2.2 identity (server-match.ts mergeKey), kept after the request is let go. */
+  readonly mergeKey: string | undefined;
+  private req: SipRequest | undefined;
+
   constructor(
     private readonly ctx: ServerTransactionContext,
-    readonly request: SipRequest,
+    request: SipRequest,
     /** The §17.2.3 key (server-match.ts). */
     readonly key: string,
     readonly branch: string,
@@ -68,9 +76,20 @@ export class ServerTransaction {
     private readonly config: TimerConfig,
   ) {
     this.method = request.method;
+    this.req = request;
+    this.requestToTag = toTag(request);
+    this.mergeKey = mergeKey(request);
     const first = startServer(this.method, config);
     this.st = first.state;
     this.initial = first.effects;
+  }
+
+  /**
+   * The request that created the transaction, until its final response went out; after that
+   * only the response bytes are kept (a long run answering many requests stays small).
+   */
+  get request(): SipRequest | undefined {
+    return this.req;
   }
 
   /** The current state, named as in RFC 3261 Figures 7 and 8 and RFC 6026. */
@@ -95,7 +114,7 @@ export class ServerTransaction {
     if (!effects) return;
     this.busy = true;
     try {
-      this.perform(effects, { request: this.request });
+      this.perform(effects, { request: this.req });
     } finally {
       this.busy = false;
     }
@@ -172,12 +191,14 @@ export class ServerTransaction {
         return;
       case 'send':
         if (e.what === 'trying') {
-          const res = this.ctx.trying(this.request);
+          if (!this.req) return;
+          const res = this.ctx.trying(this.req);
           this.transmit(res, serialize(res), false);
         } else if (e.what === 'response' && ictx.response) {
           this.transmit(ictx.response.res, ictx.response.bytes, ictx.response.retransmission);
         } else if (this.last) {
-          this.transmit(this.last.res, this.last.bytes, true);
+          this.emitSent(this.last, true);
+          this.sendBytes(this.last.bytes);
         }
         return;
       case 'pass-up':
@@ -196,24 +217,35 @@ export class ServerTransaction {
   }
 
   private transmit(res: SipResponse, bytes: Buffer, retransmission: boolean): void {
-    this.last = { res, bytes };
+    this.last = { status: res.status, reason: res.reason, callId: res.headers.get('call-id') ?? '', cseq: res.headers.get('cseq') ?? '', bytes };
     // §17.2.3: an old peer's ACK matches "the To tag of the response sent by the server
     // transaction": the one sent, not one the TU passed and the machine dropped.
-    if (res.status >= 200) this.responseToTag = toTag(res) ?? this.responseToTag;
+    if (res.status >= 200) {
+      this.responseToTag = toTag(res) ?? this.responseToTag;
+      this.req = undefined;
+    }
+    this.emitSent(this.last, retransmission);
+    this.sendBytes(bytes);
+  }
+
+  private emitSent(r: NonNullable<ServerTransaction['last']>, retransmission: boolean): void {
     this.emit({
       type: 'response.sent',
-      status: res.status,
-      reason: res.reason,
-      category: describeStatus(res.status).category,
+      status: r.status,
+      reason: r.reason,
+      category: describeStatus(r.status).category,
       method: this.method,
       to: this.peer,
       transport: this.transport,
-      callId: res.headers.get('call-id') ?? '',
-      cseq: res.headers.get('cseq') ?? '',
-      bytes: bytes.length,
+      callId: r.callId,
+      cseq: r.cseq,
+      bytes: r.bytes.length,
       retransmission,
     });
-    if (this.ctx.wire) this.emit({ type: 'wire', direction: 'out', transport: this.transport, peer: this.peer, text: bytes.toString('utf8') });
+    if (this.ctx.wire) this.emit({ type: 'wire', direction: 'out', transport: this.transport, peer: this.peer, text: r.bytes.toString('utf8') });
+  }
+
+  private sendBytes(bytes: Buffer): void {
     try {
       this.reply(bytes);
     } catch {

@@ -1,5 +1,7 @@
 import net from 'node:net';
 import { Callbacks } from './callbacks.js';
+import { connectionDrop, connectionLimits, DEFAULT_LISTEN_MAX_MESSAGE_SIZE } from './connection-limits.js';
+import type { ConnectionDrop, ConnectionLimits } from './connection-limits.js';
 import type { AddressPort, Endpoint } from './endpoint.js';
 import { endpointFromNode } from './endpoint.js';
 import { fromSystemError } from './errors.js';
@@ -8,8 +10,8 @@ import { frameStream } from './tcp-stream.js';
 import type { FramedStream } from './tcp-stream.js';
 import type { Listener, ReplyFn } from './transport.js';
 
-export interface TcpListenOptions extends AddressPort {
-  /** The largest message accepted from a connection. Default 1 MiB. */
+export interface TcpListenOptions extends AddressPort, Partial<ConnectionLimits> {
+  /** The largest message accepted from a connection. Default 64 KiB. */
   maxMessageSize?: number;
 }
 
@@ -17,6 +19,10 @@ export interface TcpListenOptions extends AddressPort {
  * A TCP server for the `answer` command. Each accepted connection is framed on its own; a
  * reply is written on the connection the request came in on (RFC 3261 §18.2.2). Double-CRLF
  * keep-alive pings are answered with a CRLF pong (RFC 5626 §3.5.1).
+ *
+ * Connections are held to limits (connection-limits.ts: how many at once, how long an
+ * incomplete message may wait, how many bytes one may hold); one that breaks a limit is
+ * closed and reported through `onDrop`, never through `onError`.
  *
  * Port 0 picks a free port; `local` tells which. Rejects with a TransportError (EADDRINUSE, …).
  */
@@ -35,7 +41,8 @@ export async function openTcpListener(options: TcpListenOptions): Promise<Listen
     throw fromSystemError(err, { transport: 'TCP', local: { address: options.address, port: options.port } });
   }
   const bound = server.address() as net.AddressInfo;
-  return new TcpListener(server, endpointFromNode(bound.address, bound.port), options.maxMessageSize);
+  const maxMessageSize = options.maxMessageSize ?? DEFAULT_LISTEN_MAX_MESSAGE_SIZE;
+  return new TcpListener(server, endpointFromNode(bound.address, bound.port), maxMessageSize, connectionLimits(options, maxMessageSize));
 }
 
 class TcpListener implements Listener {
@@ -43,31 +50,40 @@ class TcpListener implements Listener {
   readonly reliable = true;
   private readonly messages = new Callbacks<[Buffer, Endpoint, ReplyFn]>();
   private readonly errors = new Callbacks<[TransportError]>();
+  private readonly drops = new Callbacks<[ConnectionDrop]>();
   private readonly connections = new Set<FramedStream>();
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly server: net.Server,
     readonly local: Endpoint,
-    maxMessageSize: number | undefined,
+    private readonly maxMessageSize: number,
+    private readonly limits: ConnectionLimits,
   ) {
-    server.on('connection', (socket) => this.accept(socket, maxMessageSize));
+    server.on('connection', (socket) => this.accept(socket));
     server.on('error', (err) => this.errors.emit(fromSystemError(err, { transport: 'TCP', local })));
   }
 
-  private accept(socket: net.Socket, maxMessageSize: number | undefined): void {
+  private accept(socket: net.Socket): void {
     if (this.closing !== undefined) {
       socket.destroy();
       return;
     }
     const from = endpointFromNode(socket.remoteAddress ?? '', socket.remotePort ?? 0);
+    const { maxConnections, incompleteMessageTimeoutMs, maxBufferedBytes } = this.limits;
+    if (this.connections.size >= maxConnections) {
+      socket.destroy();
+      this.drops.emit(connectionDrop('max-connections', 'TCP', from, this.connections.size, maxConnections));
+      return;
+    }
     const stream: FramedStream = frameStream(
       socket,
-      { transport: 'TCP', remote: from, maxMessageSize, answerPings: true },
+      { transport: 'TCP', remote: from, maxMessageSize: this.maxMessageSize, answerPings: true, limits: { incompleteMessageTimeoutMs, maxBufferedBytes } },
       {
         message: (msg) => this.messages.emit(msg, from, (bytes) => stream.write(bytes)),
         error: (err) => this.errors.emit(err),
         close: () => this.connections.delete(stream),
+        limit: (limit, held, max) => this.drops.emit(connectionDrop(limit, 'TCP', from, held, max)),
       },
     );
     this.connections.add(stream);
@@ -79,6 +95,10 @@ class TcpListener implements Listener {
 
   onError(cb: (err: TransportError) => void): void {
     this.errors.add(cb);
+  }
+
+  onDrop(cb: (drop: ConnectionDrop) => void): void {
+    this.drops.add(cb);
   }
 
   close(): Promise<void> {

@@ -1,5 +1,7 @@
 import type net from 'node:net';
 import type { TransportName } from '../events/types.js';
+import { ConnectionGuard, type GuardLimits } from './connection-guard.js';
+import type { ConnectionLimit } from './connection-limits.js';
 import type { Endpoint } from './endpoint.js';
 import { formatEndpoint } from './endpoint.js';
 import { fromSystemError, transportError } from './errors.js';
@@ -11,6 +13,8 @@ export interface StreamHandlers {
   message(msg: Buffer): void;
   error(err: TransportError): void;
   close(reason: CloseReason): void;
+  /** With `limits`: the connection broke one and is being closed (reason `local`). */
+  limit?(limit: ConnectionLimit, held: number, max: number): void;
 }
 
 export interface StreamOptions {
@@ -19,6 +23,8 @@ export interface StreamOptions {
   maxMessageSize?: number;
   /** Answer a double-CRLF "ping" with a single-CRLF "pong" (RFC 5626 §3.5.1), as a server does. */
   answerPings: boolean;
+  /** Server side: close the connection when it breaks one of these (connection-limits.ts). */
+  limits?: GuardLimits;
 }
 
 /** What the owner of a framed stream can do with it. */
@@ -41,13 +47,26 @@ export function frameStream(socket: net.Socket, options: StreamOptions, handlers
   const framer = new StreamFramer({ maxMessageSize: options.maxMessageSize });
   const init = { transport: options.transport, remote: options.remote };
   let reason: CloseReason | undefined;
+  let brokenLimit: ConnectionLimit | undefined;
   let closed: Promise<void> | undefined;
   const finished = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  const guard = options.limits
+    ? new ConnectionGuard(options.limits, (limit, held, max) => {
+        reason ??= 'local';
+        brokenLimit = limit;
+        socket.destroy();
+        handlers.limit?.(limit, held, max);
+      })
+    : undefined;
 
   socket.on('data', (chunk: Buffer) => {
     const out = framer.push(chunk);
-    for (const msg of out.messages) handlers.message(msg);
+    for (const msg of out.messages) {
+      if (socket.destroyed) return;
+      handlers.message(msg);
+    }
     if (options.answerPings && out.pings > 0 && socket.writable) socket.write('\r\n'.repeat(out.pings));
+    if (out.error === undefined && guard && !guard.afterData(framer.buffered, socket.writableLength, out.messages.length)) return;
     if (out.error !== undefined) {
       reason ??= 'error';
       handlers.error(transportError(out.error.code, init, `${out.error.message} (from ${formatEndpoint(options.remote)}, at stream offset ${out.error.offset}); the connection is closed because the stream cannot be split any further`));
@@ -65,16 +84,20 @@ export function frameStream(socket: net.Socket, options: StreamOptions, handlers
     reason ??= 'error';
     handlers.error(fromSystemError(err, init));
   });
-  socket.on('close', () => handlers.close(reason ?? 'peer'));
+  socket.on('close', () => {
+    guard?.stop();
+    handlers.close(reason ?? 'peer');
+  });
 
   return {
     write(bytes) {
       if (socket.destroyed || !socket.writable) {
-        const err = transportError('CLOSED', init, reason === 'local' ? 'close() was called' : 'nothing can be sent on it any more');
+        const err = transportError('CLOSED', init, reason === 'local' ? (brokenLimit ? `sipcall closed it (${brokenLimit})` : 'close() was called') : 'nothing can be sent on it any more');
         queueMicrotask(() => handlers.error(err));
         return;
       }
       socket.write(bytes);
+      guard?.afterWrite(framer.buffered + socket.writableLength);
     },
     end() {
       closed ??= (async () => {

@@ -1,4 +1,5 @@
 import type { TransportName } from '../events/types.js';
+import type { ConnectionDrop } from './connection-limits.js';
 import type { Endpoint } from './endpoint.js';
 import type { TransportError } from './errors.js';
 
@@ -48,6 +49,11 @@ export interface Listener {
   readonly local: Endpoint;
   onMessage(cb: (msg: Buffer, from: Endpoint, reply: ReplyFn) => void): void;
   onError(cb: (err: TransportError) => void): void;
+  /**
+   * A connection closed (or refused) for breaking one of the listener's limits, with the
+   * limit and the peer (connection-limits.ts). Stream listeners only; UDP never calls it.
+   */
+  onDrop(cb: (drop: ConnectionDrop) => void): void;
   /** Stops listening and closes every accepted connection. Idempotent. */
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { Callbacks } from './callbacks.js';
 import type { AddressPort, Endpoint } from './endpoint.js';
 import { endpointFromNode, familyOf } from './endpoint.js';
 import { fromSystemError, transportError } from './errors.js';
+import type { ConnectionDrop } from './connection-limits.js';
 import type { TransportError } from './errors.js';
 import type { Listener, ReplyFn } from './transport.js';
 import { bindUdpSocket, boundEndpoint, sendDatagram } from './udp-socket.js';
@@ -57,6 +58,9 @@ class UdpListener implements Listener {
   onError(cb: (err: TransportError) => void): void {
     this.errors.add(cb);
   }
+
+  /** UDP has no connections to drop: never called. */
+  onDrop(_cb: (drop: ConnectionDrop) => void): void {}
 
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => this.socket.close(() => resolve()));

@@ -83,6 +83,22 @@ describe('answer holds up: malformed and unsupported requests get the RFC answer
     expect(r.events.some((e) => e.type === 'message.invalid')).toBe(true);
   });
 
+  it('OPTIONS is answered statelessly (RFC 3261 §8.2.7): no transaction kept, a re-sent copy gets the same bytes (same To tag)', async () => {
+    const opt = `${head(r.port, 'OPTIONS', { callId: 'stateless-1' })}\nContent-Length: 0\n\n`;
+    r.send(opt);
+    await r.until(1);
+    expect(r.uas.liveTransactions).toBe(0);
+    r.send(opt);
+    await r.until(2);
+    expect(r.got[1]).toBe(r.got[0]);
+    expect(statusLine(r.got[0]!)).toBe('SIP/2.0 200 OK');
+    expect(header(r.got[0]!, 'To')).toMatch(/;tag=[0-9a-f]{16}$/);
+    // another OPTIONS (another Call-ID) gets another tag
+    r.send(`${head(r.port, 'OPTIONS', { callId: 'stateless-2' })}\nContent-Length: 0\n\n`);
+    await r.until(3);
+    expect(header(r.got[2]!, 'To')).not.toBe(header(r.got[0]!, 'To'));
+  });
+
   it('a malformed ACK is never answered (RFC 3261 §17.1.1.3: no response to an ACK)', async () => {
     r.send(`${head(r.port, 'ACK').replace('CSeq: 1 ACK', 'CSeq: x ACK')}\nContent-Length: 0\n\n`);
     r.send(`${head(r.port, 'OPTIONS', { callId: 'after-ack' })}\nContent-Length: 0\n\n`);

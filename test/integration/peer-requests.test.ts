@@ -235,3 +235,30 @@ describe.skipIf(requirePeers('sipp').skip)('glare (RFC 3261 §14.1)', () => {
     }
   });
 });
+
+describe('hold between two sipcalls: answer honours a re-INVITE in its dialog', () => {
+  it('invite --hold-after/--hold-for against sipcall answer: a=recvonly back, the same dialog, its RTP stops while held, no verdict, exit 0', async () => {
+    const { SystemClock } = await import('../../src/clock/system-clock.js');
+    const { AutoAnswer } = await import('../../src/engine/uas.js');
+    const uas = new AutoAnswer(
+      { kind: 'answer', transport: 'udp', address: '127.0.0.1', port: 0, respond: 200, ringMs: 0, t1: 500, t2: 4000, userAgent: 'hold-test', media: (await import('../../src/cli/media-options.js')).mediaPlanFrom({ header: [] } as never)! },
+      { clock: new SystemClock(), sink: () => {} },
+    );
+    const local = await uas.start();
+    try {
+      const { code, events } = await runJson(['invite', `bob@127.0.0.1:${local.port}`, '--hold-after', '1', '--hold-for', '1', '--duration', '3', '-v']);
+      const r = resultOf(events);
+      expect(code, `${r.summary} ${JSON.stringify(r.verdict)}`).toBe(0);
+      expect(r.verdict).toBeUndefined();
+      const oks = ofType(events, 'wire').filter((w) => w.direction === 'in' && w.text.startsWith('SIP/2.0 200') && /CSeq: \d+ INVITE/.test(w.text)).map((w) => w.text);
+      expect(oks).toHaveLength(3);
+      expect(oks[1]).toMatch(/\r\na=recvonly\r\n/);
+      expect(oks[2]).toMatch(/\r\na=sendrecv\r\n/);
+      const tag = (t: string) => /\r\nTo: [^\r]*;tag=([^;\r]+)/.exec(t)![1];
+      expect(new Set(oks.map(tag)).size).toBe(1); // one dialog, not three calls
+      expect(ofType(events, 'response.received').filter((e) => e.method === 'INVITE' && e.status === 180)).toHaveLength(1);
+    } finally {
+      await uas.close();
+    }
+  });
+});

@@ -43,3 +43,31 @@ export function fakeIo(env: Record<string, string | undefined> = {}, stdinText?:
     },
   };
 }
+
+export interface FakeTtyIo extends FakeIo {
+  stdin: PassThrough & { isTTY: true; setRawMode(raw: boolean): void };
+  /** Every setRawMode call, in order. */
+  rawMode: boolean[];
+  /** The terminal's current mode. */
+  readonly raw: boolean;
+  /** Types on the terminal: the text arrives on stdin as one chunk. */
+  type(text: string): void;
+}
+
+/**
+ * As `fakeIo`, with stdin a terminal: `isTTY` and a `setRawMode` that only records. stdout and
+ * stderr stay non-terminals (plain output, no spinner) unless the test sets their `isTTY`.
+ */
+export function fakeTtyIo(env: Record<string, string | undefined> = {}): FakeTtyIo {
+  const io = fakeIo(env);
+  const rawMode: boolean[] = [];
+  const stdin = io.stdin as FakeTtyIo['stdin'];
+  stdin.isTTY = true;
+  stdin.setRawMode = (raw: boolean) => void rawMode.push(raw);
+  const tty = Object.assign(io, {
+    stdin,
+    rawMode,
+    type: (text: string) => void stdin.write(text),
+  });
+  return Object.defineProperty(tty, 'raw', { get: () => rawMode.at(-1) === true }) as FakeTtyIo;
+}

@@ -292,7 +292,7 @@ describe('a re-sent BYE on the manual clock (RFC 3261 §17.2.2)', () => {
     expect(held?.state).toBe('Trying');
     expect(replies).toEqual([]);
     h.clock.advanceTo(700);
-    held!.respond(makeResponse(held!.request, 200));
+    held!.respond(makeResponse(held!.request!, 200));
     send(1500);
     expect(replies).toEqual([700, 1500]);
   });

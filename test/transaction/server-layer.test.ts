@@ -290,7 +290,7 @@ describe('ServerTransactionLayer', () => {
         const inv = h.layer.inviteFor(req);
         expect(inv).toBe(h.requests[0].tx);
         tx.respond(response(req, 200, 'OK', 'b1'));
-        inv!.respond(response(inv!.request, 487, 'Request Terminated', 'b1'));
+        inv!.respond(response(inv!.request!, 487, 'Request Terminated', 'b1'));
       }
     };
     h.deliver(0, {});

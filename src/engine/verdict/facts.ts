@@ -59,6 +59,26 @@ export interface RunFacts {
   failovers: TargetFailoverEvent[];
 }
 
+/**
+ * The event types `collectFacts` reads: everything a verdict is drawn from. A run that must keep
+ * little (a long-running `answer`) can keep only these and drop the rest, `wire` texts first.
+ */
+export const VERDICT_EVENT_TYPES: ReadonlySet<SipEvent['type']> = new Set<SipEvent['type']>([
+  'request.sent',
+  'response.received',
+  'response.stray',
+  'message.invalid',
+  'transport.error',
+  'timer.fired',
+  'transaction.terminated',
+  'note',
+  'dialog.established',
+  'result',
+  'dns.answer',
+  'target.selected',
+  'target.failover',
+]);
+
 /** Sorts the run's events into transactions and kinds (pure, one pass). */
 export function collectFacts(events: readonly SipEvent[]): RunFacts {
   const facts: RunFacts = { events, txs: [], acks: [], responses: [], strays: [], invalid: [], transportErrors: [], notes: [], dialogs: [], end: 0, dnsAnswers: [], targetsTried: [], failovers: [] };

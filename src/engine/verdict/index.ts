@@ -114,7 +114,7 @@ function withSwitch(v: Verdict, facts: RunFacts): Verdict {
   return withDnsEvidence(sw ? { ...v, evidence: [...v.evidence, sw.text] } : v, facts);
 }
 
-export { collectFacts } from './facts.js';
+export { collectFacts, VERDICT_EVENT_TYPES } from './facts.js';
 export type { RunFacts, TxFacts } from './facts.js';
 export { NOTE_CODE } from './codes.js';
 export { UDP_SIZE_LIMIT } from './udp-size.js';
