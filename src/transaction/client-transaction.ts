@@ -3,7 +3,7 @@
  * its effects — the clock for timers, the send port, the event sink, the TU callbacks.
  * Created by `TransactionLayer.send`; the handle the engine keeps.
  */
-import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { Clock } from '../clock/clock.js';
 import type { EventInput, SipEvent, TimerName, TransportName } from '../events/types.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { serialize } from '../sip/serialize.js';
@@ -13,6 +13,7 @@ import { buildAck } from './ack.js';
 import type { SendOptions, TransactionUser, TransportFailure } from './ports.js';
 import { start, step } from './step.js';
 import type { TimerConfig } from './timer-config.js';
+import { ArmedTimers } from './armed-timers.js';
 import type { ClientEffect, ClientInput, ClientState, ClientStateName } from './types.js';
 
 /** What a transaction needs from the layer that owns it. */
@@ -23,12 +24,6 @@ export interface TransactionContext {
   readonly wire: boolean;
   /** Called once, when the transaction reaches Terminated. */
   forget(tx: ClientTransaction): void;
-}
-
-interface ArmedTimer {
-  handle: TimerHandle;
-  /** When it is due, on the clock (ms). */
-  due: number;
 }
 
 /** Data about the input being processed, needed by some effects. */
@@ -53,7 +48,7 @@ export class ClientTransaction {
   nextSameBranch: ClientTransaction | undefined;
 
   private st: ClientState;
-  private readonly timers: Partial<Record<TimerName, ArmedTimer>> = {};
+  private readonly armed: ArmedTimers;
   private readonly bytes: Buffer;
   private ackBytes: Buffer | undefined;
   private acks = 0;
@@ -78,6 +73,7 @@ export class ClientTransaction {
     this.branch = branch;
     this.method = request.method;
     this.bytes = serialize(request);
+    this.armed = new ArmedTimers(ctx.clock, (e) => this.emit(e), branch, request.method, (timer, due) => this.fired(timer, due));
     const first = start(this.method, config);
     this.st = first.state;
     this.initial = first.effects;
@@ -140,12 +136,12 @@ export class ClientTransaction {
 
   /** @internal Stops every timer without reaching Terminated (the layer is closing). */
   dispose(reason: string): void {
-    for (const name of Object.keys(this.timers) as TimerName[]) this.stopTimer(name, reason);
+    this.armed.stopAll(reason);
   }
 
   /** @internal How many timers are armed (0 once Terminated). */
   get armedTimers(): number {
-    return Object.keys(this.timers).length;
+    return this.armed.count;
   }
 
   private input(input: ClientInput, ictx: InputContext): void {
@@ -207,10 +203,10 @@ export class ClientTransaction {
         else this.sendRequest(e.what === 'retransmit');
         return;
       case 'start-timer':
-        this.startTimer(e.timer, e.ms, ictx.firedDue);
+        this.armed.start(e.timer, e.ms, ictx.firedDue);
         return;
       case 'stop-timer':
-        this.stopTimer(e.timer, e.reason);
+        this.armed.stop(e.timer, e.reason);
         return;
       case 'pass-up':
         if (ictx.response) {
@@ -278,41 +274,20 @@ export class ClientTransaction {
     }
   }
 
-  private startTimer(timer: TimerName, ms: number, firedDue: number | undefined): void {
-    const { clock } = this.ctx;
-    const now = clock.now();
-    const due = (firedDue ?? now) + ms;
-    const old = this.timers[timer];
-    if (old) clock.clearTimer(old.handle);
-    const armed: ArmedTimer = { handle: undefined as unknown as TimerHandle, due };
-    armed.handle = clock.setTimer(due - now, () => this.fire(timer, armed));
-    this.timers[timer] = armed;
-    this.emit({ type: 'timer.started', timer, ms, branch: this.branch, method: this.method });
-  }
 
-  private stopTimer(timer: TimerName, reason: string): void {
-    const armed = this.timers[timer];
-    if (!armed) return;
-    this.ctx.clock.clearTimer(armed.handle);
-    delete this.timers[timer];
-    this.emit({ type: 'timer.stopped', timer, branch: this.branch, method: this.method, reason });
-  }
-
-  private fire(timer: TimerName, armed: ArmedTimer): void {
-    if (this.timers[timer] !== armed) return; // cleared or replaced meanwhile
-    delete this.timers[timer];
+  private fired(timer: TimerName, due: number): void {
     // Everything one firing causes (the re-send, the timer re-armed) happens at one instant:
     // the events carry the same `t`, so readers can show them as one line.
     this.stepTime = this.ctx.clock.now();
     try {
       this.emit({ type: 'timer.fired', timer, branch: this.branch, method: this.method });
-      this.input({ type: 'timer', timer }, { firedDue: armed.due });
+      this.input({ type: 'timer', timer }, { firedDue: due });
     } finally {
       this.stepTime = undefined;
     }
   }
 
-  /** The clock time of the firing being processed, if any (see `fire`). */
+  /** The clock time of the firing being processed, if any (see `fired`). */
   private stepTime: number | undefined;
 
   private emit(e: EventInput): void {

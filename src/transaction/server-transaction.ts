@@ -3,7 +3,7 @@
  * its effects: the clock for timers, the reply path to the peer, the event sink. Created by
  * `ServerTransactionLayer` for each new request; the TU answers through `respond`.
  */
-import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { Clock } from '../clock/clock.js';
 import type { EventInput, SipEvent, TimerName, TransportName } from '../events/types.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { toTag } from '../sip/fields.js';
@@ -14,6 +14,7 @@ import { mergeKey } from './server-match.js';
 import { serverStep, startServer } from './server-step.js';
 import type { ServerEffect, ServerInput, ServerOutcome, ServerState, ServerStateName } from './server-types.js';
 import type { TimerConfig } from './timer-config.js';
+import { ArmedTimers } from './armed-timers.js';
 
 /** What a server transaction needs from the layer that owns it. */
 export interface ServerTransactionContext {
@@ -47,7 +48,7 @@ export class ServerTransaction {
   responseToTag: string | undefined;
   user: ServerTransactionUser = {};
   private st: ServerState;
-  private readonly timers: Partial<Record<TimerName, { handle: TimerHandle; due: number }>> = {};
+  private readonly armed: ArmedTimers;
   /** The last response sent, as bytes and the fields its events name. */
   private last: { status: number; reason: string; callId: string; cseq: string; bytes: Buffer } | undefined;
   private initial: readonly ServerEffect[] | undefined;
@@ -76,6 +77,7 @@ export class ServerTransaction {
     private readonly config: TimerConfig,
   ) {
     this.method = request.method;
+    this.armed = new ArmedTimers(ctx.clock, (e) => this.emit(e), branch, request.method, (timer, due) => this.fired(timer, due));
     this.req = request;
     this.requestToTag = toTag(request);
     this.mergeKey = mergeKey(request);
@@ -145,12 +147,12 @@ export class ServerTransaction {
   /** @internal Stops every timer without reaching Terminated (the layer is closing). */
   dispose(reason: string): void {
     this.disposed = true;
-    for (const name of Object.keys(this.timers) as TimerName[]) this.stopTimer(name, reason);
+    this.armed.stopAll(reason);
   }
 
   /** @internal Timers armed now. */
   get armedTimers(): number {
-    return Object.keys(this.timers).length;
+    return this.armed.count;
   }
 
   private input(input: ServerInput, ictx: InputContext): void {
@@ -184,10 +186,10 @@ export class ServerTransaction {
         this.emit({ type: 'transaction.state', branch: this.branch, method: this.method, from: e.from, to: e.to });
         return;
       case 'start-timer':
-        this.startTimer(e.timer, e.ms, ictx.firedDue);
+        this.armed.start(e.timer, e.ms, ictx.firedDue);
         return;
       case 'stop-timer':
-        this.stopTimer(e.timer, e.reason);
+        this.armed.stop(e.timer, e.reason);
         return;
       case 'send':
         if (e.what === 'trying') {
@@ -253,33 +255,12 @@ export class ServerTransaction {
     }
   }
 
-  private startTimer(timer: TimerName, ms: number, firedDue: number | undefined): void {
-    const { clock } = this.ctx;
-    const now = clock.now();
-    const due = (firedDue ?? now) + ms;
-    const old = this.timers[timer];
-    if (old) clock.clearTimer(old.handle);
-    const armed = { handle: undefined as unknown as TimerHandle, due };
-    armed.handle = clock.setTimer(due - now, () => this.fire(timer, armed));
-    this.timers[timer] = armed;
-    this.emit({ type: 'timer.started', timer, ms, branch: this.branch, method: this.method });
-  }
 
-  private stopTimer(timer: TimerName, reason: string): void {
-    const armed = this.timers[timer];
-    if (!armed) return;
-    this.ctx.clock.clearTimer(armed.handle);
-    delete this.timers[timer];
-    this.emit({ type: 'timer.stopped', timer, branch: this.branch, method: this.method, reason });
-  }
-
-  private fire(timer: TimerName, armed: { handle: TimerHandle; due: number }): void {
-    if (this.timers[timer] !== armed) return;
-    delete this.timers[timer];
+  private fired(timer: TimerName, due: number): void {
     this.stepTime = this.ctx.clock.now();
     try {
       this.emit({ type: 'timer.fired', timer, branch: this.branch, method: this.method });
-      this.input({ type: 'timer', timer }, { firedDue: armed.due });
+      this.input({ type: 'timer', timer }, { firedDue: due });
     } finally {
       this.stepTime = undefined;
     }
