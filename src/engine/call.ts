@@ -86,8 +86,8 @@ function extensionHeaders(mode: 'require' | 'supported' | 'off', sessionExpiresS
   ];
 }
 
-/** Methods we accept in a dialog (RFC 3261 §20.5 Allow). */
-const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO';
+/** What the caller's side of a call takes from the peer (RFC 3261 §20.5; UPDATE RFC 3311 §5.1, REFER RFC 3515). */
+const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY';
 
 type Phase = 'calling' | 'confirmed' | 'ending' | 'done';
 
@@ -525,17 +525,18 @@ class Call {
     this.scheduleHold();
     this.scheduleTransfer();
     this.startSessionTimer(this.answer!);
+    // On a TTY the keys work with --duration too: the call ends at the duration or at `h`.
+    const stopKeys = this.controls.keys?.(this.actions());
+    if (stopKeys) this.hangupWait = { promise: new Promise<void>(() => {}), cancel: stopKeys };
     if (durationS !== undefined) {
-      if (durationS > 0) s.emit({ type: 'waiting', what: 'call in progress; BYE when the duration ends', timeoutMs: durationS * 1000 });
+      if (durationS > 0) s.emit({ type: 'waiting', what: stopKeys ? 'call in progress; BYE when the duration ends (h hangs up now, ? shows the keys)' : 'call in progress; BYE when the duration ends', timeoutMs: durationS * 1000 });
       this.holdTimer = this.clock.setTimer(durationS * 1000, () => {
         this.holdTimer = undefined;
         this.hangup();
       });
       return;
     }
-    if (this.controls.keys) {
-      const stop = this.controls.keys(this.actions());
-      this.hangupWait = { promise: new Promise<void>(() => {}), cancel: stop };
+    if (stopKeys) {
       s.emit({ type: 'waiting', what: 'call in progress; h hangs up, ? shows the keys' });
       return;
     }

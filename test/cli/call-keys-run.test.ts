@@ -81,4 +81,17 @@ describe('sipcall invite on a terminal: the in-call keys', () => {
     expect(await done).toBe(0);
     expect(io.out.text).toMatch(/→ BYE sip:/);
   }, 20_000);
+
+  it('--duration on a terminal: the keys still work (h hangs up before the duration ends)', async () => {
+    const port = await startAnswer();
+    const io = fakeTtyIo();
+    const started = Date.now();
+    const done = run(['invite', `bob@127.0.0.1:${port}`, '--no-media', '--duration', '30'], io);
+    await until('the key list', () => io.out.text.includes(KEYS_HELP));
+    io.type('h');
+    expect(await done).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(io.out.text).toMatch(/→ BYE sip:/);
+    expect(io.raw).toBe(false);
+  }, 20_000);
 });

@@ -51,6 +51,32 @@ describe.skipIf(requirePeers('sipp').skip)('requests from the peer during a call
   });
 });
 
+describe.skipIf(requirePeers('sipp').skip)('UPDATE from the peer (RFC 3311)', () => {
+  it('an UPDATE with a sendonly offer is answered recvonly, an UPDATE without a body is a refresh (200, no SDP); the peer BYE ends the call: exit 0', async () => {
+    const uas = await startSipp({ scenario: 'uas-update.xml', rtpEcho: true, extraArgs: ['-m', '1'] });
+    try {
+      const { code, events } = await runJson(['invite', `bob@${uas.hostPort}`, '--duration', '10', '--media-timeout', '5', '-v']);
+      const r = resultOf(events);
+      expect(code, r.summary + (await uas.errorLog())).toBe(0);
+      expect(r.summary).toMatch(/the peer hung up \(BYE\)/);
+      // our INVITE says we take UPDATE (RFC 3311 §5.1)
+      const invite = ofType(events, 'wire').find((w) => w.direction === 'out' && w.text.startsWith('INVITE '))!.text;
+      expect(invite).toMatch(/\r\nAllow: [^\r]*UPDATE/);
+      const updates = ofType(events, 'request.received').filter((e) => e.method === 'UPDATE' && !e.retransmission);
+      expect(updates).toHaveLength(2);
+      const oks = ofType(events, 'wire').filter((w) => w.direction === 'out' && w.text.startsWith('SIP/2.0 200') && /CSeq: \d+ UPDATE/.test(w.text)).map((w) => w.text);
+      expect(oks[0]).toMatch(/\r\na=recvonly\r\n/);
+      expect(oks[oks.length - 1]).toMatch(/\r\nContent-Length: 0\r\n/);
+      expect(oks[oks.length - 1]).not.toMatch(/application\/sdp/);
+      expect(notes(events).some((n) => /the peer put the call on hold \(sendonly in its UPDATE\): we answered recvonly/.test(n))).toBe(true);
+      expect(ofType(events, 'response.sent').filter((e) => e.method === 'UPDATE').every((e) => e.status === 200)).toBe(true);
+      expect(await uas.exited, uas.stderr() + (await uas.errorLog())).toEqual({ code: 0, signal: null });
+    } finally {
+      await uas.stop();
+    }
+  });
+});
+
 describe.skipIf(requirePeers('sipp').skip)('reliable provisional responses (RFC 3262)', () => {
   it('a reliable 183 with SDP: one PRACK with RAck "1 1 INVITE" in its early dialog, early media, then the call: exit 0', async () => {
     const uas = await startSipp({ scenario: 'uas-183-100rel.xml', rtpEcho: true, extraArgs: ['-m', '1'] });
