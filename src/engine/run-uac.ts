@@ -7,7 +7,7 @@ import { runRegister, runRegisterRefresh } from './register.js';
 import type { EngineEnv } from './session.js';
 import { openUacContext, type UacContext } from './uac-context.js';
 import type { RandomSource } from '../sip/ids.js';
-import type { SipEvent } from '../events/types.js';
+import { keptFor } from './run-events.js';
 import { analyzeRun } from './verdict/index.js';
 import type { AttemptPin } from './attempt-pin.js';
 import { runWithFailover, type LocateDeps } from './failover.js';
@@ -28,11 +28,13 @@ import { MAX_REDIRECTS, redirectKey, redirectPlan } from './redirect.js';
  * the request fails over from target to target (src/engine/failover.ts, docs/dns.md).
  */
 export async function runUac(plan: UacPlan, env: EngineEnv, controls: CallControls, random?: RandomSource, deps?: LocateDeps): Promise<RunOutcome> {
-  const events: SipEvent[] = [];
+  // Every event of a request or a call; for `register --listen`, which runs until stopped, only
+  // the last of those a verdict reads (src/engine/run-events.ts).
+  const kept = keptFor(plan);
   const recording: EngineEnv = {
     ...env,
     sink: (e) => {
-      events.push(e);
+      kept.add(e);
       env.sink(e);
     },
   };
@@ -45,13 +47,13 @@ export async function runUac(plan: UacPlan, env: EngineEnv, controls: CallContro
   if (outcome.verdict && outcome.media !== undefined) {
     // A media verdict: a signalling cause that also stands comes first in the chain
     // (our ACK lost and no RTP: the ACK explains both), the media ones follow.
-    const signalling = analyzeRun(events, { plan, outcome: 'success' });
+    const signalling = analyzeRun(kept.list(), { plan, outcome: 'success' });
     if (signalling) {
       outcome.alsoVerdicts = [outcome.verdict, ...(outcome.alsoVerdicts ?? [])];
       outcome.verdict = signalling;
     }
   }
-  outcome.verdict ??= analyzeRun(events, { plan, outcome });
+  outcome.verdict ??= analyzeRun(kept.list(), { plan, outcome });
   return outcome;
 }
 
