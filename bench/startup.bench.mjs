@@ -175,10 +175,14 @@ const isLazyPackage = (pkg) => pkg !== undefined && (LAZY_PACKAGES.includes(pkg)
  * (write: false: dist/ is not touched). Returns { outputs } with the metafile's outputs keyed by
  * file name in dist/ ('cli.cjs', 'index.js', chunks …), or { error } when that is not possible.
  */
+/** dist/ subfolders of .d.ts files that scripts/build.mjs writes with tsc (not esbuild). */
+let declarationDirsOfBuild = [];
+
 async function metafiles() {
   try {
-    const { builds } = await import(pathToFileURL(path.join(root, 'scripts', 'build.mjs')).href);
+    const { builds, declarationDirs = [] } = await import(pathToFileURL(path.join(root, 'scripts', 'build.mjs')).href);
     if (!Array.isArray(builds)) return { error: 'scripts/build.mjs exports no `builds` array' };
+    declarationDirsOfBuild = declarationDirs;
     const { build } = await import('esbuild');
     const outputs = new Map();
     for (const options of builds) {
@@ -405,7 +409,8 @@ async function main() {
     const libBytes = lib.reduce((a, f) => a + meta.outputs.get(f).bytes, 0);
     console.log(`    ${`library (dist/index.js + ${lib.length - 1} chunks)`.padEnd(36)}${kb(libBytes).padStart(10)}   not loaded by the CLI`);
     // dist/ is cleaned by every build: anything else there comes from another build or tool.
-    const foreign = distFiles().filter((f) => !meta.outputs.has(f));
+    // (the .d.ts trees that tsc writes, scripts/build.mjs `declarationDirs`, are the build's too)
+    const foreign = distFiles().filter((f) => !meta.outputs.has(f) && !declarationDirsOfBuild.some((d) => f.startsWith(`${d}/`)));
     if (foreign.length > 0) console.log(`    ! ${foreign.length} file(s) in dist/ not produced by the current builds (stale dist/? run \`npm run build\`): ${foreign.join(', ')}`);
   } else {
     console.log('    (dist/ not checked against the builds: esbuild metafile unavailable)');

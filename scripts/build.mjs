@@ -1,6 +1,12 @@
-// Builds the CLI (dist/cli.cjs) and the library (dist/index.js) with esbuild; the heavy, rarely
-// used modules (inquirer, ora, ws) load only when a run needs them. Type-checking is
-// done separately by `tsc --noEmit` (see `npm test`).
+// Builds the CLI (dist/cli.cjs) and the library (dist/index.js for `import`, dist/index.cjs for
+// `require`) with esbuild, and the library's declaration files (dist/types, and the same for
+// CommonJS readers in dist/types-cjs) with tsc (tsconfig.build.json); the heavy, rarely used
+// modules (inquirer, ora, ws) load only when a run needs them. Type-checking is done separately
+// by `tsc --noEmit` (see `npm test`).
+//
+// This file is in the package because package.json's `prepare` names it (npm runs `prepare` on
+// `npm install` in a clone, and before `npm pack` / `npm publish`). In an installed package there
+// is no src/ and dist/ ships built: it then does nothing.
 //
 // Start-up (bench/startup.bench.mjs; measured with node 20, see bench/README.md):
 // - whitespace is minified: commander alone is ~110 KB, mostly JSDoc, that V8 would otherwise
@@ -10,10 +16,11 @@
 //   require() itself;
 // - the CLI and the library entry (dist/index.js) are built separately;
 // - the CLI is CommonJS (see `cli` below).
-import { build } from 'esbuild';
-import { builtinModules } from 'node:module';
-import { rmSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const builtins = new Set(builtinModules);
 
@@ -77,11 +84,55 @@ const library = {
   },
 };
 
-/** The esbuild builds (exported for bench/startup.bench.mjs, which reads their metafiles). */
-export const builds = [cli, library];
+/**
+ * The library entry for `require('sipcall')`: one CommonJS file, `dist/index.cjs`, so that
+ * CommonJS users on every Node version `engines` accepts can load it (Node 20 cannot require()
+ * an ES module). Built like the CLI: ora, inquirer and ws are loaded from node_modules with
+ * `import()` only when a run needs them.
+ */
+const libraryCjs = {
+  ...common,
+  entryPoints: { index: 'src/index.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  external: ['ora', 'inquirer', 'ws'],
+  supported: { 'dynamic-import': true },
+  define: { 'import.meta.url': '__sipcallModuleUrl' },
+  banner: { js: "var __sipcallModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/** The esbuild builds (exported for bench/startup.bench.mjs, which reads their metafiles). */
+export const builds = [cli, library, libraryCjs];
+
+/** Where tsc writes the declaration files; dist/types-cjs is a copy read as CommonJS. */
+export const declarationDirs = ['types', 'types-cjs'];
+
+/**
+ * The declaration files: `tsc -p tsconfig.build.json` into dist/types (ES module declarations,
+ * as the package is `"type": "module"`), then a copy in dist/types-cjs with a package.json that
+ * says `"type": "commonjs"`, so that TypeScript reads them as what `require('sipcall')` returns
+ * (the `require` condition's types; one tree for both would type a CommonJS import as an ES
+ * module and TypeScript would refuse it).
+ */
+async function declarations(root) {
+  const tsc = createRequire(path.join(root, 'package.json')).resolve('typescript/bin/tsc');
+  await new Promise((resolve, reject) => {
+    execFile(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { cwd: root }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`tsc -p tsconfig.build.json failed:\n${stdout}${stderr}`));
+      else resolve();
+    });
+  });
+  cpSync(path.join(root, 'dist', 'types'), path.join(root, 'dist', 'types-cjs'), { recursive: true });
+  writeFileSync(path.join(root, 'dist', 'types-cjs', 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Run as a script in a clone (an installed package has no src/: dist/ ships built, nothing to do).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && existsSync(path.join(root, 'src', 'index.ts'))) {
+  process.chdir(root);
   // Start clean: chunks of earlier builds would otherwise be shipped with the package.
   rmSync('dist', { recursive: true, force: true });
-  await Promise.all(builds.map((options) => build(options)));
+  const { build } = await import('esbuild');
+  await Promise.all([...builds.map((options) => build(options)), declarations(root)]);
 }

@@ -56,3 +56,8 @@ export { MediaSession } from './media/session.js';
 export type { MediaSessionConfig, MediaSessionPorts, MediaObserver, MediaSessionSnapshot } from './media/session.js';
 export { ToneSource } from './media/tone.js';
 export { RtpSocketPair } from './transport/rtp-socket.js';
+
+// The library API (docs/library.md): options(), register(), call(), request(), typed results,
+// the event stream as a callback and an async iterator, AbortSignal for CANCEL/BYE.
+export * from './api/index.js';
+export { runTests, FileError, type RunTestsOptions, type TestRun, type TestRunResult, type TestRunFailure } from './testfile/index.js';

@@ -1,38 +1,10 @@
 import type { Command } from 'commander';
-import { isIP } from 'node:net';
-import { UsageError } from '../engine/errors.js';
+
+// --dns-server is read in the engine (src/engine/flags/dns.ts), shared with the library API; only
+// its declaration is here.
+export { dnsServerFrom, parseDnsServer } from '../engine/flags/dns.js';
 
 /** `--dns-server HOST[:PORT]` (docs/dns.md). Declared here so that program.ts only names it. */
 export function addDnsOptions(cmd: Command): Command {
   return cmd.option('--dns-server <host[:port]>', 'ask this DNS server (an IP address, port 53 by default) for NAPTR, SRV, A and AAAA records (RFC 3263)');
-}
-
-/**
- * `--dns-server` as `Resolver.setServers` takes it: `127.0.0.1`, `127.0.0.1:5353`, `::1`,
- * `[::1]:5353`. Only IP addresses: a resolver cannot look up its own server's name.
- */
-export function parseDnsServer(text: string): string {
-  const t = text.trim();
-  const hint = 'give an IP address and optionally a port: 127.0.0.1, 127.0.0.1:5353, [::1]:5353';
-  let host = t;
-  let port: string | undefined;
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(t);
-  if (v6) {
-    host = v6[1]!;
-    port = v6[2];
-  } else if (isIP(t) !== 6 && t.includes(':')) {
-    host = t.slice(0, t.lastIndexOf(':'));
-    port = t.slice(t.lastIndexOf(':') + 1);
-  }
-  if (isIP(host) === 0) throw new UsageError(`--dns-server ${JSON.stringify(text)} is not an IP address`, hint);
-  if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535)) {
-    throw new UsageError(`the port in --dns-server ${JSON.stringify(text)} is not 1–65535`, hint);
-  }
-  const p = port === undefined ? '' : `:${Number(port)}`;
-  return isIP(host) === 6 ? (p ? `[${host}]${p}` : host) : `${host}${p}`;
-}
-
-/** The flag's value, checked, or undefined when not given. */
-export function dnsServerFrom(flags: { dnsServer?: unknown }): string | undefined {
-  return typeof flags.dnsServer === 'string' ? parseDnsServer(flags.dnsServer) : undefined;
 }

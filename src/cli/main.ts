@@ -24,8 +24,9 @@ import { callKeys } from './call-keys.js';
 import { incomingPrompt } from './incoming-prompt.js';
 import type { CallControls } from '../engine/call.js';
 import { presenterFor } from './output.js';
+import { resolveColorLevel } from '../present/index.js';
 import { buildProgram, COMMAND_NAMES, type ParsedCommand } from './program.js';
-import { allEvents, verdictEvents, type RunEvents } from './run-events.js';
+import { allEvents, noEvents, verdictEvents, type RunEvents } from './run-events.js';
 
 /** The version printed by `sipcall --version`. */
 export const VERSION = '0.1.0';
@@ -100,6 +101,8 @@ async function execute(cmd: ParsedCommand, io: CliIo): Promise<number> {
       return runDiagnoseCommand(cmd, io);
     case 'resolve':
       return runResolveCommand(cmd, io);
+    case 'test':
+      return runTest(cmd, io);
     default:
       return runUacCommand(cmd, io);
   }
@@ -195,7 +198,8 @@ async function runUacCommand(cmd: ParsedCommand, io: CliIo): Promise<number> {
   applyCredentials(plan, cmd.flags, io);
   const hop = nextHop(plan); // the first route (--proxy, --route) or the target
   const label = `${hop.host.includes(':') ? `[${hop.host}]` : hop.host}:${hop.port}`;
-  return withPresenter(cmd, io, label, plan.expect, (env, controls) => runUac(plan, env, controls));
+  // runUac keeps what its verdict needs (and draws it with the plan): nothing kept twice here.
+  return withPresenter(cmd, io, label, plan.expect, (env, controls) => runUac(plan, env, controls), noEvents());
 }
 
 async function runDemo(cmd: ParsedCommand, io: CliIo): Promise<number> {
@@ -255,6 +259,16 @@ async function runAnswer(cmd: ParsedCommand, io: CliIo): Promise<number> {
     return { outcome: 'success', summary: tally.summary(by, env.clock.now() - since, uas.served) };
   };
   return withPresenter(cmd, io, 'caller', undefined, job, verdictEvents());
+}
+
+/** `sipcall test FILE…` (src/testfile/, docs/testfile.md): each step's plan is built as its command's. */
+async function runTest(cmd: ParsedCommand, io: CliIo): Promise<number> {
+  const { runTestCommand } = await import('../testfile/command.js');
+  const colorLevel = cmd.flags.json === true ? 0 : resolveColorLevel({ color: cmd.flags.color === true, noColor: cmd.flags.color === false }, io.env, io.stdout.isTTY === true);
+  return runTestCommand(cmd.args, cmd.flags, io, {
+    colorLevel,
+    buildPlan: (c) => buildUacPlan(c as ParsedCommand, () => Buffer.alloc(0)),
+  });
 }
 
 /** Standard input for `--body -`, to its end (pipes and files). */

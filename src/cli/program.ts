@@ -33,10 +33,10 @@ export interface CommonFlags {
   dnsServer?: string;
 }
 
-export type CommandName = 'invite' | 'options' | 'register' | 'bye' | 'request' | 'answer' | 'demo' | 'explain' | 'diagnose' | 'resolve';
+export type CommandName = 'invite' | 'options' | 'register' | 'bye' | 'request' | 'answer' | 'demo' | 'explain' | 'diagnose' | 'resolve' | 'test';
 
 /** Every command name, for declaring only the one being run. */
-export const COMMAND_NAMES: readonly string[] = ['invite', 'options', 'register', 'bye', 'request', 'answer', 'demo', 'explain', 'diagnose', 'resolve'];
+export const COMMAND_NAMES: readonly string[] = ['invite', 'options', 'register', 'bye', 'request', 'answer', 'demo', 'explain', 'diagnose', 'resolve', 'test'];
 
 /** What commander found: the command, its positional arguments and its flags. */
 export interface ParsedCommand {
@@ -193,6 +193,7 @@ Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
         .option('--auto-answer [seconds]', 'with --listen: answer incoming calls after this many seconds of ringing (default 0)')
         .option('--respond <code>', 'with --listen: the final status for incoming calls (default 200; e.g. 486, 603)')
         .option('--no-media', 'with --listen: answer without media (an SDP whose port nothing listens on)')
+        .option('--keepalive <seconds>', 'with --listen over TCP/TLS/WS: CRLF keep-alive interval (RFC 5626 §4.4.1; default 120)')
         .option('--registrar <uri>', 'send to this registrar instead of the AOR domain'),
     ).action(action('register'));
   }
@@ -253,7 +254,10 @@ Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
         .description('a small auto-answering UAS: INVITE → 100, 180, 200 (or --respond)')
         .option('-p, --port <port>', 'port to listen on (default: a free one)', '0')
         .option('--address <addr>', 'address to listen on', '127.0.0.1')
-        .option('-t, --transport <name>', 'udp or tcp', 'udp')
+        .option('-t, --transport <name>', 'udp, tcp, tls, ws or wss (TLS and WSS need --cert and --key)', 'udp')
+        .option('--cert <file>', 'TLS/WSS: our server certificate (PEM)')
+        .option('--key <file>', 'TLS/WSS: the private key (PEM) of --cert')
+        .option('--bye-after <seconds>', 'hang up each call (BYE) this many seconds after its ACK')
         .option('--respond <code>', 'final status for INVITE', '200')
         .option('--ring <ms>', 'milliseconds between 180 and the final response', '500')
         .option('-d, --duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)')
@@ -288,6 +292,27 @@ Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
         .description('explain SIP messages copied from a log: IDs, category, meaning, problems')
         .argument('[file]', 'a file, or - for standard input (default -)'),
     ).action(action('explain'));
+  }
+
+  if (want('test')) {
+    program
+      .command('test')
+      .description('run smoke tests written as YAML files: steps, expectations, reports for CI (docs/testfile.md)')
+      .argument('[files...]', 'test files (YAML)')
+      .option('--only <name>', 'run only the tests with this name (repeatable; else names containing it)', collect, [])
+      .option('--jobs <n>', 'run this many tests at once, each on its own socket (reported in file order)', '1')
+      .option('--junit <file>', 'also write a JUnit XML report to this file')
+      .option('--tap', 'report as TAP version 13 on stdout')
+      .option('--json', 'the event stream as JSON lines, each with its test id, and a result per test')
+      .option('--validate', 'check the files (format, variables, targets) without sending anything')
+      .option('--schema', "print the test file's JSON Schema")
+      .option('--var <name=value>', 'set a variable over the file\'s vars: (repeatable)', collect, [])
+      .option('--pcap-dir <dir>', 'write a pcap per test (not available yet)')
+      .option('-v, --verbose', 'with --json: also the full text of every message (wire events)')
+      .option('--color', 'force colour')
+      .option('--no-color', 'no colour (also: NO_COLOR=1)')
+      .option('--debug', 'show stack traces of internal errors')
+      .action((files: string[], _opts: unknown, cmd: Command) => onCommand({ name: 'test', args: files, flags: cmd.opts() as ParsedCommand['flags'] }));
   }
 
   for (const c of program.commands) {

@@ -1,7 +1,7 @@
 import type { DigestCredentials } from '../auth/index.js';
 
-/** Where the secret comes from: named in messages, never the secret itself. */
-export type CredentialSource = 'SIPCALL_PASSWORD' | '--password' | '--password-file' | '--ha1' | 'prompt';
+/** Where the secret comes from: named in messages, never the secret itself (`options`: the library API's `auth`). */
+export type CredentialSource = 'SIPCALL_PASSWORD' | '--password' | '--password-file' | '--ha1' | 'prompt' | 'options' | 'test file';
 
 /**
  * The credentials part of a plan (docs/auth.md, "Where passwords come from"). It stays plain

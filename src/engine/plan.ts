@@ -106,7 +106,7 @@ export interface RegisterPlan extends PlanBase {
    * same flow (docs/register.md): ring `ringMs`, then answer `respond` (`--auto-answer`,
    * `--respond`); `media` for answered calls (absent: signalling only).
    */
-  listen?: { ringMs: number; respond: number; media?: MediaPlan };
+  listen?: { ringMs: number; respond: number; media?: MediaPlan; keepAliveS?: number };
 }
 
 export interface ByePlan extends PlanBase {
@@ -129,7 +129,11 @@ export type UacPlan = InvitePlan | OptionsPlan | RegisterPlan | ByePlan | Generi
 /** `sipcall answer`: a small auto-answering UAS. */
 export interface AnswerPlan {
   kind: 'answer';
-  transport: 'udp' | 'tcp';
+  transport: 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
+  /** TLS and WSS: our server certificate and key, PEM (`--cert`, `--key`). */
+  certificate?: { cert: string; key: string };
+  /** `--bye-after S`: we hang up (BYE, RFC 3261 §15.1.1) S seconds after the ACK of each call. */
+  byeAfterS?: number;
   address: string;
   port: number;
   /** Final status for INVITE (200 by default). */

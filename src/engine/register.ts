@@ -230,7 +230,7 @@ export async function runRegisterRefresh(ctx: UacContext, plan: RegisterPlan, co
   const s = ctx.session;
   const uas = plan.listen ? listenOnFlow(ctx, plan, reg) : undefined;
   if (uas && controls.askIncoming) uas.ask = controls.askIncoming;
-  const stopKeepAlive = plan.listen && s.transport.reliable ? keepAlive(ctx) : undefined;
+  const stopKeepAlive = plan.listen && s.transport.reliable ? keepAlive(ctx, (plan.listen.keepAliveS ?? 120) * 1000) : undefined;
   try {
     const out = await refreshLoop(ctx, plan, controls, reg);
     if (uas && uas.served.calls > 0) out.summary += `; took ${uas.served.calls} call${uas.served.calls === 1 ? '' : 's'}${uas.served.withMedia ? ` (${uas.served.withMedia} with media)` : ''}`;
@@ -247,7 +247,8 @@ export async function runRegisterRefresh(ctx: UacContext, plan: RegisterPlan, co
  * CRLF keep-alives on a connection-oriented flow (RFC 5626 §4.4.1: a "double-CRLF ping";
  * §4.4.1 has the UA send them at a random time between 80 % and 100 % of the interval, and
  * §5.4 suggests 120 s for TCP), so that NATs and the registrar keep the connection the
- * incoming calls arrive on. Returns the function that stops them.
+ * incoming calls arrive on. `--keepalive S` sets the interval (tests use 1 s). Returns the
+ * function that stops them.
  */
 function keepAlive(ctx: UacContext, intervalMs = 120_000): () => void {
   const s = ctx.session;

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import type { TimerHandle } from '../clock/clock.js';
 import type { EventInput } from '../events/types.js';
 import { headerParam } from '../dialog/name-addr-uri.js';
-import { newTag, type RandomSource } from '../sip/ids.js';
+import { newBranch, newTag, type RandomSource } from '../sip/ids.js';
+import type { TransportName } from '../events/types.js';
+import { inDialogRequest, type Dialog } from '../dialog/dialog.js';
+import { uriOfNameAddr } from '../dialog/name-addr-uri.js';
+import { TransactionLayer } from '../transaction/transaction-layer.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { responseFor } from './response-for.js';
 import { retransmit2xx } from './retransmit-2xx.js';
@@ -11,7 +15,7 @@ import { parseMessage } from '../sip/parse.js';
 import { describeStatus } from '../sip/status.js';
 import { ServerTransactionLayer } from '../transaction/server-layer.js';
 import type { ServerTransaction } from '../transaction/server-transaction.js';
-import { timerConfig } from '../transaction/timer-config.js';
+import { timerConfig, type TimerConfig } from '../transaction/timer-config.js';
 import { formatEndpoint, type Endpoint } from '../transport/endpoint.js';
 import { listen } from '../transport/listen.js';
 import type { Listener, ReplyFn } from '../transport/transport.js';
@@ -23,12 +27,13 @@ import { buildAnswer, buildOffer, localMediaOf } from '../media/sdp-offer.js';
 import { negotiate } from '../media/negotiate.js';
 import { parseDtmfInfo } from '../media/dtmf-info.js';
 
-const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, MESSAGE, INFO, NOTIFY';
+const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, MESSAGE, INFO, NOTIFY, UPDATE';
 /** Option tags `answer` understands (RFC 3261 §8.2.2.3): none yet. */
 const SUPPORTED: readonly string[] = [];
 /** Body types `answer` reads, by method (RFC 3261 §8.2.3). */
 const ACCEPT: Readonly<Record<string, readonly string[]>> = {
   INVITE: ['application/sdp'],
+  UPDATE: ['application/sdp'],
   INFO: ['application/dtmf-relay', 'application/dtmf'],
 };
 
@@ -50,6 +55,52 @@ interface PendingInvite {
   offeredInAnswer?: boolean;
   /** A re-INVITE in an existing dialog (not a new call). */
   reinvite?: boolean;
+  /** The flow the INVITE came on (answer's own listener; absent for `serve`). */
+  flow?: Flow;
+}
+
+/** Where a request came from, and the way back to it (RFC 3261 §18.2.2). */
+interface Flow {
+  reply: ReplyFn;
+  /** `host:port`, IPv6 in brackets. */
+  peer: string;
+  transport: TransportName;
+  reliable: boolean;
+}
+
+/** A call we answered and may hang up (`--bye-after`): its dialog as the UAS (§12.1.1). */
+interface AnsweredCall {
+  dialog: Dialog;
+  flow: Flow;
+  /** The ACK came: the call is confirmed. */
+  confirmedAt?: number;
+  byeTimer?: TimerHandle;
+}
+
+/**
+ * The UAS side of a dialog (RFC 3261 §12.1.1) from the INVITE and our 2xx's To tag: "The route
+ * set MUST be set to the list of URIs in the Record-Route header field from the request, taken
+ * in order … The remote target MUST be set to the URI from the Contact header field of the
+ * request. The remote sequence number MUST be set to the value of the sequence number in the
+ * CSeq header field of the request. The local sequence number MUST be empty." Our first request
+ * (a BYE) then takes CSeq 1 (§12.2.1.1: any value when it is empty). Returns undefined when
+ * the INVITE has no Contact (§8.1.1.8 requires one).
+ */
+export function uasDialog(invite: SipRequest, toTag: string): Dialog | undefined {
+  const contact = invite.headers.list('contact')[0];
+  if (!contact) return undefined;
+  const from = invite.headers.get('from') ?? '';
+  const to = invite.headers.get('to') ?? '';
+  return {
+    callId: invite.headers.get('call-id') ?? '',
+    localTag: toTag,
+    remoteTag: headerParam(from, 'tag') ?? '',
+    localFrom: `${to};tag=${toTag}`,
+    remoteTo: from,
+    localSeq: 0,
+    remoteTarget: uriOfNameAddr(contact),
+    routeSet: invite.headers.list('record-route'),
+  };
 }
 
 /**
@@ -125,6 +176,13 @@ export class AutoAnswer {
   /** Media streams of answered calls, by dialog id. */
   private readonly streams = new Map<string, MediaStream>();
   private recorded = false;
+  /** The flow each new request came on, for the calls `--bye-after` hangs up. */
+  private readonly flows = new WeakMap<SipRequest, Flow>();
+  /** Answered calls we will hang up (`--bye-after`), by dialog id. */
+  private readonly calls = new Map<string, AnsweredCall>();
+  /** Client transactions for our own requests (the BYE of `--bye-after`). */
+  private clients?: TransactionLayer;
+  private clientTimers?: { reliable: TimerConfig; unreliable: TimerConfig };
   /** Calls answered, with media figures, for the summary at the end. */
   readonly served = { calls: 0, withMedia: 0 };
   private closed = false;
@@ -137,10 +195,17 @@ export class AutoAnswer {
 
   /** Starts listening; returns the bound endpoint. */
   async start(): Promise<Endpoint> {
-    this.listener = await listen({ transport: this.plan.transport === 'tcp' ? 'TCP' : 'UDP', address: this.plan.address, port: this.plan.port });
+    this.listener = await listen({
+      transport: this.plan.transport.toUpperCase() as Uppercase<AnswerPlan['transport']>,
+      address: this.plan.address,
+      port: this.plan.port,
+      ...(this.plan.certificate ? { certificate: this.plan.certificate } : {}),
+    });
     const t = { t1: this.plan.t1, t2: this.plan.t2 };
     const reliableTimers = timerConfig({ ...t, reliable: true });
     const udpTimers = timerConfig({ ...t, reliable: false });
+    this.clientTimers = { reliable: reliableTimers, unreliable: udpTimers };
+    this.clients = new TransactionLayer({ clock: this.env.clock, emit: (e) => this.env.sink(e) });
     this.layer = new ServerTransactionLayer({
       clock: this.env.clock,
       emit: (e) => this.env.sink(e),
@@ -162,7 +227,8 @@ export class AutoAnswer {
     const layer = this.layer;
     this.place = {
       mediaAddress: local.address,
-      contact: `<sip:answer@${host}:${local.port}${this.plan.transport === 'tcp' ? ';transport=tcp' : ''}>`,
+      // RFC 7118 §7 registers only "ws" as a transport parameter: WSS uses it too.
+      contact: `<sip:answer@${host}:${local.port}${this.plan.transport === 'udp' ? '' : `;transport=${this.plan.transport === 'wss' ? 'ws' : this.plan.transport}`}>`,
       reliable: this.listener.reliable,
       inviteFor: (cancel) => layer.inviteFor(cancel),
     };
@@ -220,9 +286,11 @@ export class AutoAnswer {
     }
     const msg = parsed.message;
     if (msg.kind === 'response') {
-      this.emit({ type: 'note', level: 'warn', text: `a ${msg.status} response arrived from ${peer}, but sipcall answer sends no requests: ignored` });
+      // The answer to our own BYE (--bye-after); anything else is a stray, said by the layer.
+      this.clients!.receive(msg, peer, transport, buf);
       return;
     }
+    if (msg.method === 'INVITE') this.flows.set(msg, { reply, peer, transport, reliable: this.listener!.reliable });
     this.layer!.receive(msg, buf.length, reply, peer, transport, this.listener!.reliable);
   }
 
@@ -261,11 +329,14 @@ export class AutoAnswer {
         return this.invite(msg, tx);
       case 'CANCEL':
         return this.cancel(msg, tx);
+      case 'UPDATE':
+        return this.update(msg, tx);
       case 'BYE': {
         const id = this.dialogId(msg);
         if (!this.dialogs.has(id)) return this.respond(msg, tx, 481, 'Call/Transaction Does Not Exist');
         this.dialogs.delete(id);
         this.sdpIds.delete(id);
+        this.forgetCall(id);
         this.respond(msg, tx, 200, 'OK');
         this.streams.get(id)?.stop('the caller hung up (BYE)');
         this.streams.delete(id);
@@ -306,7 +377,8 @@ export class AutoAnswer {
   }
 
   private invite(req: SipRequest, tx: ServerTransaction): void {
-    const p: PendingInvite = { request: req, tx, toTag: newTag(this.random), final: false, acked: false, timers: [] };
+    const flow = this.flows.get(req);
+    const p: PendingInvite = { request: req, tx, toTag: newTag(this.random), final: false, acked: false, timers: [], ...(flow ? { flow } : {}) };
     this.invites.set(tx.key, p);
     tx.user = {
       onAck: (ack) => this.ack(ack),
@@ -356,24 +428,10 @@ export class AutoAnswer {
   private reinvite(req: SipRequest, tx: ServerTransaction): void {
     const id = this.dialogId(req);
     if (!this.dialogs.has(id)) return this.respond(req, tx, 481, 'Call/Transaction Does Not Exist');
-    const stream = this.streams.get(id);
-    const ids = this.sdpIds.get(id) ?? { sessionId: String(Date.now()), version: 0 };
-    ids.version++;
-    this.sdpIds.set(id, ids);
-    const offer = sdpOf(req);
+    const sdp = this.sdpInDialog(req, id, 're-INVITE');
+    if ('warning' in sdp) return this.respond(req, tx, 488, 'Not Acceptable Here', [{ name: 'Warning', value: sdp.warning }]);
+    const body = sdp.body;
     const toTag = headerParam(req.headers.get('to') ?? '', 'tag')!;
-    let body: string;
-    if (stream) {
-      const opts = { address: stream.address, port: stream.port, sessionId: ids.sessionId, sessionVersion: (BigInt(ids.sessionId) + BigInt(ids.version)).toString() };
-      if (offer) {
-        const ans = buildAnswer(offer, opts);
-        if (!ans.ok) return this.respond(req, tx, 488, 'Not Acceptable Here', [{ name: 'Warning', value: ans.warning }]);
-        if (ans.agreement.hold === 'c=0.0.0.0') stream.setDirection(ans.agreement.direction);
-        else void stream.start(ans.agreement, false, 'offer in the re-INVITE');
-        if (ans.agreement.hold !== 'none') this.emit({ type: 'note', level: 'info', code: 'peer-hold', text: `the caller put the call on hold (${ans.agreement.hold} in its re-INVITE): we answered ${ans.agreement.direction} (RFC 3264 §8.4)` });
-        body = ans.sdp;
-      } else body = buildOffer(opts);
-    } else body = buildOffer({ address: this.place!.mediaAddress, port: 40002, sessionId: '1', sessionVersion: String(1 + ids.version) });
     const p: PendingInvite = { request: req, tx, toTag, final: true, acked: false, timers: [], reinvite: true };
     this.invites.set(tx.key, p);
     tx.user = { onAck: (ack) => this.ack(ack), onTerminated: () => this.forget(p) };
@@ -383,6 +441,44 @@ export class AutoAnswer {
     p.resend = retransmit2xx(this.env.clock, this.plan.t1, this.plan.t2, () => tx.respond(res, true), () =>
       this.emit({ type: 'note', level: 'warn', text: `no ACK for our 200 to the re-INVITE after ${(64 * this.plan.t1) / 1000} s` }),
     );
+  }
+
+  /**
+   * An UPDATE in a dialog of ours (RFC 3311 §5.2): an SDP offer in it is answered in the 200
+   * (hold, resume, a new address), like a re-INVITE's but without an ACK; without a body it is
+   * a session refresh (RFC 4028 §9) and gets a plain 200.
+   */
+  private update(req: SipRequest, tx: ServerTransaction): void {
+    const id = this.dialogId(req);
+    if (!this.dialogs.has(id)) return this.respond(req, tx, 481, 'Call/Transaction Does Not Exist');
+    const contact = [{ name: 'Contact', value: this.place!.contact }];
+    if (!sdpOf(req)) return this.respond(req, tx, 200, 'OK', contact);
+    const sdp = this.sdpInDialog(req, id, 'UPDATE');
+    if ('warning' in sdp) return this.respond(req, tx, 488, 'Not Acceptable Here', [{ name: 'Warning', value: sdp.warning }]);
+    const toTag = headerParam(req.headers.get('to') ?? '', 'tag')!;
+    tx.respond(this.response(req, 200, 'OK', toTag, [...contact, { name: 'Allow', value: ALLOW }], Buffer.from(sdp.body)));
+  }
+
+  /**
+   * Our SDP for an offer (or its absence) in a dialog: the answer that steers the stream (RFC
+   * 3264 §8: hold when the peer says sendonly or c=0.0.0.0), or our own offer when the request
+   * carried none; the session version goes up by one each time (§8).
+   */
+  private sdpInDialog(req: SipRequest, id: string, what: 're-INVITE' | 'UPDATE'): { body: string } | { warning: string } {
+    const stream = this.streams.get(id);
+    const ids = this.sdpIds.get(id) ?? { sessionId: String(Date.now()), version: 0 };
+    ids.version++;
+    this.sdpIds.set(id, ids);
+    const offer = sdpOf(req);
+    if (!stream) return { body: buildOffer({ address: this.place!.mediaAddress, port: 40002, sessionId: '1', sessionVersion: String(1 + ids.version) }) };
+    const opts = { address: stream.address, port: stream.port, sessionId: ids.sessionId, sessionVersion: (BigInt(ids.sessionId) + BigInt(ids.version)).toString() };
+    if (!offer) return { body: buildOffer(opts) };
+    const ans = buildAnswer(offer, opts);
+    if (!ans.ok) return { warning: ans.warning };
+    if (ans.agreement.hold === 'c=0.0.0.0') stream.setDirection(ans.agreement.direction);
+    else void stream.start(ans.agreement, false, `offer in the ${what}`);
+    if (ans.agreement.hold !== 'none') this.emit({ type: 'note', level: 'info', code: 'peer-hold', text: `the caller put the call on hold (${ans.agreement.hold} in its ${what}): we answered ${ans.agreement.direction} (RFC 3264 §8.4)` });
+    return { body: ans.sdp };
   }
 
   /** Our SDP session id and version per dialog (RFC 3264 §8). */
@@ -432,6 +528,11 @@ export class AutoAnswer {
       }
       this.served.calls++;
       this.dialogs.add(dialogId);
+      if (this.plan.byeAfterS !== undefined) {
+        const dialog = uasDialog(p.request, p.toTag);
+        if (p.flow && dialog) this.calls.set(dialogId, { dialog, flow: p.flow });
+        else this.emit({ type: 'note', level: 'warn', code: 'no-bye', text: `--bye-after: cannot hang up this call (${dialog ? 'no flow back to the caller' : 'the INVITE has no Contact'}); it ends when the caller hangs up` });
+      }
     }
     if (warning) extra.push({ name: 'Warning', value: warning });
     extra.push(...more);
@@ -475,7 +576,9 @@ export class AutoAnswer {
     for (const t of p.timers) this.env.clock.clearTimer(t);
     p.timers = [];
     if (!first || p.reinvite) return;
-    const stream = this.streams.get(`${p.request.headers.get('call-id')}|${headerParam(p.request.headers.get('from') ?? '', 'tag')}|${p.toTag}`);
+    const dialogId = `${p.request.headers.get('call-id')}|${headerParam(p.request.headers.get('from') ?? '', 'tag')}|${p.toTag}`;
+    this.hangUpLater(dialogId);
+    const stream = this.streams.get(dialogId);
     if (stream && p.offeredInAnswer) {
       // The INVITE had no offer: the ACK carries the answer to ours (RFC 3261 §13.2.1).
       const sdp = sdpOf(req);
@@ -488,6 +591,65 @@ export class AutoAnswer {
       return;
     }
     if (stream) this.afterStart(stream);
+  }
+
+  /** `--bye-after S`: S seconds after the ACK, we end the call with a BYE. */
+  private hangUpLater(dialogId: string): void {
+    const call = this.calls.get(dialogId);
+    if (!call || this.plan.byeAfterS === undefined || call.byeTimer !== undefined) return;
+    call.confirmedAt = this.env.clock.now();
+    call.byeTimer = this.env.clock.setTimer(this.plan.byeAfterS * 1000, () => this.hangUp(dialogId));
+  }
+
+  /**
+   * Our BYE (RFC 3261 §15.1.1): a request in the dialog (§12.2.1.1: CSeq one up, To = the
+   * caller, Request-URI the caller's Contact, Route from its Record-Route) through a non-INVITE
+   * client transaction. It goes back on the flow the INVITE came on (the datagram's source,
+   * the same TCP/TLS/WebSocket connection: RFC 3261 §18.2.2's way back, and over WebSocket the
+   * only one, RFC 7118 §5.2), not to a connection of its own. The media stops at once (§15.1.1:
+   * "the caller's UA MUST NOT send … media after it sent the BYE").
+   */
+  private hangUp(dialogId: string): void {
+    const call = this.calls.get(dialogId);
+    this.calls.delete(dialogId);
+    if (!call || this.closed || !this.dialogs.has(dialogId)) return;
+    this.dialogs.delete(dialogId);
+    this.sdpIds.delete(dialogId);
+    const local = this.listener!.local;
+    const host = local.family === 6 ? `[${local.address}]` : local.address;
+    const via = `SIP/2.0/${call.flow.transport} ${host}:${local.port};branch=${newBranch(this.random)};rport`;
+    const bye = inDialogRequest(call.dialog, 'BYE', via, this.plan.userAgent);
+    const after = ((this.env.clock.now() - (call.confirmedAt ?? this.env.clock.now())) / 1000).toFixed(1);
+    // We stop sending at once; the RTP socket stays open until the BYE is answered, so that
+    // the caller's packets still on their way (it sends until it has our BYE) do not meet a
+    // closed port and draw ICMP port unreachable errors, which the caller would rightly read
+    // as rtp-port-unreachable.
+    const stream = this.streams.get(dialogId);
+    this.streams.delete(dialogId);
+    stream?.setDirection('inactive');
+    const timers = call.flow.reliable ? this.clientTimers!.reliable : this.clientTimers!.unreliable;
+    // Said at the final response (over UDP the transaction lingers for Timer K after it), or
+    // when the transaction ends without one (Timer F, a transport error).
+    let said = false;
+    const done = (answer: string, ok: boolean): void => {
+      if (said) return;
+      said = true;
+      stream?.stop('we hung up (BYE)');
+      this.emit({ type: 'note', level: ok ? 'info' : 'warn', code: 'we-hung-up', text: `we hung up after ${after} s (--bye-after): BYE answered ${answer}` });
+    };
+    this.clients!.send(bye, { transport: call.flow.transport, reliable: call.flow.reliable, to: call.flow.peer, timers, port: (bytes) => call.flow.reply(bytes) }, {
+      onResponse: (res) => {
+        if (res.status >= 200) done(`${res.status} ${res.reason}`, res.status < 300);
+      },
+      onTerminated: (end) => done(end.status === undefined ? end.outcome : `${end.status}${end.local ? ' (local)' : ''} (${end.outcome})`, false),
+    });
+  }
+
+  /** The call ended by the caller: no BYE of ours any more. */
+  private forgetCall(dialogId: string): void {
+    const call = this.calls.get(dialogId);
+    if (call?.byeTimer !== undefined) this.env.clock.clearTimer(call.byeTimer);
+    this.calls.delete(dialogId);
   }
 
   /** Once media runs: the --dtmf digits, half a second in (RFC 4733, else in-band). */
@@ -562,7 +724,9 @@ export class AutoAnswer {
       for (const t of p.timers) this.env.clock.clearTimer(t);
     }
     this.invites.clear();
+    for (const id of [...this.calls.keys()]) this.forgetCall(id);
     this.layer?.close();
+    this.clients?.close();
     for (const m of this.streams.values()) m.stop('answer stopped');
     this.streams.clear();
     await this.listener?.close();

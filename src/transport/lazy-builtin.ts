@@ -7,6 +7,6 @@ const load = createRequire(import.meta.url);
  * DNS or TLS, and each built-in costs start-up time when imported at the top of a module
  * (bench/README.md, start-up).
  */
-export function lazyBuiltin<T>(name: 'node:dns/promises' | 'node:tls'): T {
+export function lazyBuiltin<T>(name: 'node:dns/promises' | 'node:tls' | 'node:https'): T {
   return load(name) as T;
 }

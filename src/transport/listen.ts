@@ -1,25 +1,50 @@
 import type { ConnectionLimits } from './connection-limits.js';
 import type { AddressPort } from './endpoint.js';
 import { openTcpListener } from './tcp-listener.js';
+import type { ServerCertificate } from './tls-listener.js';
 import type { Listener } from './transport.js';
 import { openUdpListener } from './udp-listener.js';
 
 export interface ListenOptions extends AddressPort, Partial<ConnectionLimits> {
-  transport: 'UDP' | 'TCP';
-  /** TCP only: the largest message accepted from a connection. Default 64 KiB. */
+  transport: 'UDP' | 'TCP' | 'TLS' | 'WS' | 'WSS';
+  /** Stream transports: the largest message accepted from a connection. Default 64 KiB. */
   maxMessageSize?: number;
-  // TCP only, the connection limits (connection-limits.ts): incompleteMessageTimeoutMs
+  /** TLS and WSS: our certificate and key (PEM). */
+  certificate?: ServerCertificate;
+  // TCP/TLS, the connection limits (connection-limits.ts): incompleteMessageTimeoutMs
   // (default 32 s), maxConnections (1,000), maxBufferedBytes (largest message + 64 KiB).
 }
 
 /**
  * The server side for `sipcall answer`: listens on `address:port` (0 = any free port) and
  * hands each message to `onMessage` with a `reply` that sends back to its source
- * (RFC 3261 §18.2.2). Over TCP, connections that break a limit are closed and reported through
- * `onDrop`. Rejects with a TransportError (EADDRINUSE, EADDRNOTAVAIL, EACCES).
+ * (RFC 3261 §18.2.2): the datagram's source over UDP, the same connection over TCP, TLS and
+ * WebSocket (RFC 7118 §5.2). Over stream transports, connections that break a limit are closed
+ * and reported through `onDrop`. TLS and WSS need `certificate`. The TLS and WebSocket
+ * listeners are loaded only when asked for. Rejects with a TransportError (EADDRINUSE,
+ * EADDRNOTAVAIL, EACCES).
  */
-export function listen(options: ListenOptions): Promise<Listener> {
-  return options.transport === 'UDP'
-    ? openUdpListener({ address: options.address, port: options.port })
-    : openTcpListener(options);
+export async function listen(options: ListenOptions): Promise<Listener> {
+  switch (options.transport) {
+    case 'UDP':
+      return openUdpListener({ address: options.address, port: options.port });
+    case 'TCP':
+      return openTcpListener(options);
+    case 'TLS': {
+      const certificate = needCertificate(options);
+      const { openTlsListener } = await import('./tls-listener.js');
+      return openTlsListener({ ...options, ...certificate });
+    }
+    case 'WS':
+    case 'WSS': {
+      const certificate = options.transport === 'WSS' ? needCertificate(options) : undefined;
+      const { openWsListener } = await import('./ws-listener.js');
+      return openWsListener({ address: options.address, port: options.port, ...(certificate ? { certificate } : {}), ...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {}), ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}) });
+    }
+  }
+}
+
+function needCertificate(options: ListenOptions): ServerCertificate {
+  if (!options.certificate) throw new Error(`a ${options.transport} listener needs a certificate and its key`);
+  return options.certificate;
 }

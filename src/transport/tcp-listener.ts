@@ -9,6 +9,7 @@ import type { TransportError } from './errors.js';
 import { frameStream } from './tcp-stream.js';
 import type { FramedStream } from './tcp-stream.js';
 import type { Listener, ReplyFn } from './transport.js';
+import { bindServer } from './bind-server.js';
 
 export interface TcpListenOptions extends AddressPort, Partial<ConnectionLimits> {
   /** The largest message accepted from a connection. Default 64 KiB. */
@@ -28,25 +29,22 @@ export interface TcpListenOptions extends AddressPort, Partial<ConnectionLimits>
  */
 export async function openTcpListener(options: TcpListenOptions): Promise<Listener> {
   const server = net.createServer({ noDelay: true });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host: options.address, port: options.port }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  } catch (err) {
-    server.close();
-    throw fromSystemError(err, { transport: 'TCP', local: { address: options.address, port: options.port } });
-  }
+  await bindServer(server, 'TCP', options.address, options.port);
+  return streamListener(server, 'TCP', 'connection', options);
+}
+
+/**
+ * The listening server `server` (bound) as a Listener: TCP (`connection`), or TLS
+ * (`secureConnection`: a connection is taken once its handshake is done). Messages are framed
+ * by Content-Length on each connection alike (RFC 3261 §18.3).
+ */
+export function streamListener(server: net.Server, name: 'TCP' | 'TLS', event: 'connection' | 'secureConnection', options: TcpListenOptions): Listener {
   const bound = server.address() as net.AddressInfo;
   const maxMessageSize = options.maxMessageSize ?? DEFAULT_LISTEN_MAX_MESSAGE_SIZE;
-  return new TcpListener(server, endpointFromNode(bound.address, bound.port), maxMessageSize, connectionLimits(options, maxMessageSize));
+  return new TcpListener(server, name, event, endpointFromNode(bound.address, bound.port), maxMessageSize, connectionLimits(options, maxMessageSize));
 }
 
 class TcpListener implements Listener {
-  readonly name = 'TCP' as const;
   readonly reliable = true;
   private readonly messages = new Callbacks<[Buffer, Endpoint, ReplyFn]>();
   private readonly errors = new Callbacks<[TransportError]>();
@@ -56,12 +54,14 @@ class TcpListener implements Listener {
 
   constructor(
     private readonly server: net.Server,
+    readonly name: 'TCP' | 'TLS',
+    event: 'connection' | 'secureConnection',
     readonly local: Endpoint,
     private readonly maxMessageSize: number,
     private readonly limits: ConnectionLimits,
   ) {
-    server.on('connection', (socket) => this.accept(socket));
-    server.on('error', (err) => this.errors.emit(fromSystemError(err, { transport: 'TCP', local })));
+    server.on(event, (socket: net.Socket) => this.accept(socket));
+    server.on('error', (err) => this.errors.emit(fromSystemError(err, { transport: name, local })));
   }
 
   private accept(socket: net.Socket): void {
@@ -73,17 +73,17 @@ class TcpListener implements Listener {
     const { maxConnections, incompleteMessageTimeoutMs, maxBufferedBytes } = this.limits;
     if (this.connections.size >= maxConnections) {
       socket.destroy();
-      this.drops.emit(connectionDrop('max-connections', 'TCP', from, this.connections.size, maxConnections));
+      this.drops.emit(connectionDrop('max-connections', this.name, from, this.connections.size, maxConnections));
       return;
     }
     const stream: FramedStream = frameStream(
       socket,
-      { transport: 'TCP', remote: from, maxMessageSize: this.maxMessageSize, answerPings: true, limits: { incompleteMessageTimeoutMs, maxBufferedBytes } },
+      { transport: this.name, remote: from, maxMessageSize: this.maxMessageSize, answerPings: true, limits: { incompleteMessageTimeoutMs, maxBufferedBytes } },
       {
         message: (msg) => this.messages.emit(msg, from, (bytes) => stream.write(bytes)),
         error: (err) => this.errors.emit(err),
         close: () => this.connections.delete(stream),
-        limit: (limit, held, max) => this.drops.emit(connectionDrop(limit, 'TCP', from, held, max)),
+        limit: (limit, held, max) => this.drops.emit(connectionDrop(limit, this.name, from, held, max)),
       },
     );
     this.connections.add(stream);

@@ -78,6 +78,18 @@ describe.skipIf(requirePeers('sipp').skip)('sipcall answer called by SIPp (sipp 
     });
   }
 
+  it('UPDATE in the dialog (RFC 3311): a sendonly offer is answered recvonly in the 200, one without a body is a refresh (200, no SDP); SIPp checks both: exit 0', async () => {
+    const { cli, port } = await startAnswer(['--ring', '50']);
+    const uac = await startSipp({ scenario: 'uac-update.xml', remote: `127.0.0.1:${port}`, rtpEcho: true, extraArgs: ['-m', '1', '-s', 'bob'] });
+    peers.push(uac);
+    const status = await within(uac.exited, 15_000, 'sipp uac-update');
+    expect(status, uac.stderr() + (await uac.errorLog())).toEqual({ code: 0, signal: null });
+    expect(await stopAnswer(cli)).toBe(0);
+    const events = cli.events();
+    expect(uasSequence(events)).toEqual(['INVITE', '100 INVITE', '180 INVITE', '200 INVITE', 'ACK', 'UPDATE', '200 UPDATE', 'UPDATE', '200 UPDATE', 'BYE', '200 BYE']);
+    expect(ofType(events, 'note').some((n) => /the caller put the call on hold \(sendonly in its UPDATE\): we answered recvonly/.test(n.text))).toBe(true);
+  });
+
   it("--respond 486: SIPp's UAC, which wants a 200, fails the call (exit 1): its verdict is not a rubber stamp", async () => {
     const { port } = await startAnswer(['--respond', '486', '--ring', '50']);
     const uac = await startSipp({ scenario: 'uac', remote: `127.0.0.1:${port}`, extraArgs: ['-m', '1'] });

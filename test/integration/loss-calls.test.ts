@@ -61,13 +61,18 @@ describe('calls sipcall → sipcall answer through loss, duplication and reorder
           results.push({ code, summary: resultOf(events).summary, callId, byeRetransmissions });
         };
         for (let batch = 0; batch < 10; batch++) await Promise.all(Array.from({ length: 10 }, one));
-        const allInvitesDropped = (callId: string) => {
-          const inv = relay.log.filter((l) => l.callId === callId && l.direction === 'to-peer' && l.line.startsWith('INVITE '));
-          return inv.length > 0 && inv.every((l) => l.action === 'dropped');
+        // The INVITE that timed out is the call's last (highest CSeq); nothing for it came back.
+        const nothingCameBack = (callId: string) => {
+          const inv = relay.log.filter((l) => l.callId === callId && l.direction === 'to-peer' && l.line.startsWith('INVITE ') && l.cseq);
+          const last = inv.map((l) => l.cseq!).sort((a, b) => Number.parseInt(b, 10) - Number.parseInt(a, 10))[0];
+          return last !== undefined && !relay.log.some((l) => l.callId === callId && l.direction === 'to-client' && l.cseq === last && l.action === 'forwarded');
         };
         const failed = results.filter((r) => r.code !== 0);
-        const unexplained = failed.filter((r) => !(loss > 0.1 && allInvitesDropped(r.callId) && /Timer B/.test(r.summary)));
-        expect(unexplained.map((r) => `${r.callId}: exit ${r.code}: ${r.summary}`)).toEqual([]);
+        const explained = failed.filter((r) => /Timer B/.test(r.summary) && nothingCameBack(r.callId));
+        expect(explained.length, 'calls lost to Timer B with nothing coming back').toBeLessThanOrEqual(1);
+        const unexplained = failed.filter((r) => !explained.includes(r));
+        const story = (callId: string) => relay.log.filter((l) => l.callId === callId).map((l) => `  ${l.t} ${l.direction} ${l.action} ${l.cseq ?? ''} ${l.line}${l.why ? ` (${l.why})` : ''}`).join('\n');
+        expect(unexplained.map((r) => `${r.callId}: exit ${r.code}: ${r.summary}\n${story(r.callId)}`)).toEqual([]);
         for (const r of results.filter((x) => x.code === 0)) expect(r.summary).toMatch(/call answered \(200 OK\).*ended with BYE: 200 OK/);
         const dropped = relay.log.filter((l) => l.action === 'dropped').length;
         // The loss really happened, and the re-sent BYEs it caused got the same 200 again (the
@@ -87,6 +92,12 @@ describe('calls sipcall → sipcall answer through loss, duplication and reorder
 // sipcall → relay → Kamailio → SIPp. The loss is on sipcall's leg; Kamailio's transactions
 // absorb and answer retransmissions on its side, as RFC 3261 §16 and §17 say. SIPp plays
 // test/scenarios/uas-full-lossy.xml (its ACK is optional: a BYE may overtake every lost ACK).
+// Here a copy of an INVITE that reaches Kamailio is answered by Kamailio (100, or the 407 again),
+// so Timer B fires only if, for each of the ≤ 7 copies, the copy or its answer was lost, and the
+// 2xx SIPp re-sends (0, 0.5, 1.5 s) were lost too: about 0.51⁷ · 0.3³ ≈ 2·10⁻⁵ per call at 30 %.
+// On a starved machine (seen with both cores busy) fewer copies go out before Timer B. A failed
+// call is therefore accepted only when the relay's log shows that nothing answering the INVITE
+// that timed out (its CSeq) reached sipcall, and at most one per 50 calls; anything else fails.
 describe.skipIf(requirePeers('kamailio', 'sipp').skip)('calls sipcall → Kamailio → SIPp through loss, duplication and reordering', () => {
   let k: KamailioPeer;
   let sipp: SippPeer;
@@ -108,13 +119,18 @@ describe.skipIf(requirePeers('kamailio', 'sipp').skip)('calls sipcall → Kamail
           results.push({ code, summary: resultOf(events).summary, callId });
         };
         for (let batch = 0; batch < 10; batch++) await Promise.all(Array.from({ length: 5 }, one));
-        const allInvitesDropped = (callId: string) => {
-          const inv = relay.log.filter((l) => l.callId === callId && l.direction === 'to-peer' && l.line.startsWith('INVITE '));
-          return inv.length > 0 && inv.every((l) => l.action === 'dropped');
+        // The INVITE that timed out is the call's last (highest CSeq); nothing for it came back.
+        const nothingCameBack = (callId: string) => {
+          const inv = relay.log.filter((l) => l.callId === callId && l.direction === 'to-peer' && l.line.startsWith('INVITE ') && l.cseq);
+          const last = inv.map((l) => l.cseq!).sort((a, b) => Number.parseInt(b, 10) - Number.parseInt(a, 10))[0];
+          return last !== undefined && !relay.log.some((l) => l.callId === callId && l.direction === 'to-client' && l.cseq === last && l.action === 'forwarded');
         };
         const failed = results.filter((r) => r.code !== 0);
-        const unexplained = failed.filter((r) => !(loss > 0.1 && allInvitesDropped(r.callId) && /Timer B/.test(r.summary)));
-        expect(unexplained.map((r) => `${r.callId}: exit ${r.code}: ${r.summary}`)).toEqual([]);
+        const explained = failed.filter((r) => /Timer B/.test(r.summary) && nothingCameBack(r.callId));
+        expect(explained.length, 'calls lost to Timer B with nothing coming back').toBeLessThanOrEqual(1);
+        const unexplained = failed.filter((r) => !explained.includes(r));
+        const story = (callId: string) => relay.log.filter((l) => l.callId === callId).map((l) => `  ${l.t} ${l.direction} ${l.action} ${l.cseq ?? ''} ${l.line}${l.why ? ` (${l.why})` : ''}`).join('\n');
+        expect(unexplained.map((r) => `${r.callId}: exit ${r.code}: ${r.summary}\n${story(r.callId)}`)).toEqual([]);
         expect(relay.log.filter((l) => l.action === 'dropped').length / relay.log.length).toBeGreaterThan(loss / 2);
       } finally {
         await relay.close();

@@ -64,6 +64,8 @@ export interface RelayLogEntry {
   why?: string;
   /** The Call-ID of the message, when it has one. */
   callId?: string;
+  /** Its CSeq value (`2 INVITE`), when it has one. */
+  cseq?: string;
   /** `host:port` it was sent to (when forwarded) and from which relay address. */
   to?: string;
   from?: string;
@@ -147,8 +149,10 @@ export async function startFaultRelay(peer: { host: string; port: number }, init
 
   let current: Buffer | undefined;
   const note = (e: Omit<RelayLogEntry, 't'>): void => {
-    const id = current ? /^(?:Call-ID|i)[ \t]*:[ \t]*(\S+)/im.exec(current.toString('latin1'))?.[1] : undefined;
-    log.push({ t: Date.now() - started, ...e, ...(id ? { callId: id } : {}) });
+    const text = current?.toString('latin1');
+    const id = text ? /^(?:Call-ID|i)[ \t]*:[ \t]*(\S+)/im.exec(text)?.[1] : undefined;
+    const cseq = text ? /^CSeq[ \t]*:[ \t]*(\d+[ \t]+[A-Za-z]+)/im.exec(text)?.[1] : undefined;
+    log.push({ t: Date.now() - started, ...e, ...(id ? { callId: id } : {}), ...(cseq ? { cseq } : {}) });
   };
 
   /** Applies the drop rules; returns why it is dropped, or undefined. */

@@ -1,0 +1,153 @@
+/**
+ * `sipcall test FILE… [--only NAME] [--jobs N] [--junit FILE] [--tap] [--json] [--validate]
+ * [--schema] [--var NAME=VALUE]`: loads every file (a file error exits 2 before anything is
+ * sent), runs the tests, reports them in file order and returns the exit code:
+ * 0 all passed, 5 an expectation failed, 3/4 a test could not run (timeout, transport error),
+ * 2 a file or usage error. Every output goes through the secrets mask.
+ */
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { SystemClock } from '../clock/system-clock.js';
+import { UsageError } from '../engine/errors.js';
+import type { ColorLevel } from '../present/options.js';
+import { FileError, formatFileError } from './errors.js';
+import { EngineExecutor, type PlanBuilder } from './executor.js';
+import { readTestFile } from './file.js';
+import { planTests, runTests, type TestResult } from './runner.js';
+import { testFileSchema } from './schema.js';
+import { maskingStream, Secrets } from './secrets.js';
+import { githubAnnotations, githubSummary } from './report/github.js';
+import { JsonReporter } from './report/json.js';
+import { junitXml } from './report/junit.js';
+import { OrderedReporter } from './report/ordered.js';
+import { PrettyReporter } from './report/pretty.js';
+import { TapReporter } from './report/tap.js';
+import type { Reporter, RunSummary } from './report/types.js';
+import type { TestFile } from './types.js';
+
+export interface TestCommandIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  onInterrupt(handler: () => void): () => void;
+}
+
+export interface TestCommandDeps {
+  /** The CLI's plan building (src/cli/build-plan.ts): a step is built as its command would be. */
+  buildPlan: PlanBuilder;
+  colorLevel: ColorLevel;
+}
+
+export interface TestFlags {
+  only?: string[];
+  jobs?: string;
+  junit?: string;
+  tap?: boolean;
+  json?: boolean;
+  validate?: boolean;
+  schema?: boolean;
+  pcapDir?: string;
+  var?: string[];
+  verbose?: boolean;
+}
+
+const EXIT = { OK: 0, USAGE: 2, EXPECTATION: 5 } as const;
+
+export async function runTestCommand(files: string[], flags: TestFlags, io: TestCommandIo, deps: TestCommandDeps): Promise<number> {
+  if (flags.pcapDir !== undefined) {
+    throw new UsageError('--pcap-dir is not available yet: sipcall has no pcap writer', 'leave it out; use --json -v for every message of every test');
+  }
+  if (flags.schema) {
+    io.stdout.write(`${JSON.stringify(testFileSchema(), null, 2)}\n`);
+    return EXIT.OK;
+  }
+  if (files.length === 0) throw new UsageError('no test file given', 'sipcall test FILE.yaml (sipcall test --schema prints the format)');
+  if (flags.json && flags.tap) throw new UsageError('--json and --tap cannot be combined', 'choose one report on stdout; --junit FILE goes with either');
+  const jobs = flags.jobs === undefined ? 1 : Number(flags.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 1000) throw new UsageError(`--jobs ${JSON.stringify(flags.jobs)} must be a whole number from 1 to 1000`, 'example: --jobs 8');
+  const vars: Record<string, string> = {};
+  for (const v of flags.var ?? []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(v);
+    if (!m) throw new UsageError(`--var ${JSON.stringify(v)} is not NAME=VALUE`, 'example: --var pbx=127.0.0.1:5080');
+    vars[m[1]!] = m[2]!;
+  }
+
+  const secrets = new Secrets();
+  const out = maskingStream(io.stdout, secrets);
+  const err = maskingStream(io.stderr, secrets);
+
+  // Every file is read and checked before anything is sent.
+  const loaded: TestFile[] = [];
+  let fileErrors = 0;
+  for (const path of files) {
+    try {
+      loaded.push(readTestFile(path, { env: io.env, secrets, vars, buildPlan: deps.buildPlan }));
+    } catch (e) {
+      if (!(e instanceof FileError)) throw e;
+      fileErrors++;
+      let source = '';
+      try {
+        source = readFileSync(path, 'utf8');
+      } catch {
+        // unreadable files are usage errors, not FileErrors
+      }
+      err.write(`sipcall: ${formatFileError(e, source)}\n`);
+    }
+  }
+  if (fileErrors > 0) return EXIT.USAGE;
+  if (flags.validate) {
+    for (const f of loaded) out.write(`${f.path}: ${f.tests.length} test${f.tests.length === 1 ? '' : 's'}, valid\n`);
+    return EXIT.OK;
+  }
+  const planned = planTests(loaded, flags.only);
+  if (planned.length === 0) throw new UsageError(`no test matches --only ${(flags.only ?? []).map((o) => JSON.stringify(o)).join(', ')}`, `the tests are: ${loaded.flatMap((f) => f.tests.map((t) => JSON.stringify(t.name))).join(', ')}`);
+
+  const reporters: Reporter[] = [flags.json ? new JsonReporter(out, flags.verbose === true) : flags.tap ? new TapReporter(out) : new PrettyReporter(out, deps.colorLevel)];
+  for (const r of reporters) r.begin?.(planned);
+  const ordered = new OrderedReporter(planned, reporters);
+  const started = Date.now();
+  const results = await runTests(planned, {
+    jobs,
+    env: io.env,
+    secrets,
+    vars,
+    clock: () => new SystemClock(),
+    executor: (env) => new EngineExecutor(env, deps.buildPlan, io.onInterrupt),
+    onEvent: (t, e) => ordered.event(t, e),
+    onResult: (r) => ordered.result(r),
+  });
+  const summary: RunSummary = { results, planned: planned.length, durationMs: Date.now() - started, exitCode: exitCodeFor(results, planned.length) };
+  for (const r of reporters) r.end?.(summary);
+
+  if (flags.junit) {
+    try {
+      writeFileSync(flags.junit, secrets.mask(junitXml(summary)));
+    } catch (e) {
+      err.write(`sipcall: --junit ${flags.junit}: ${(e as Error).message}\n`);
+      return EXIT.USAGE;
+    }
+  }
+  if (io.env.GITHUB_ACTIONS === 'true') {
+    (flags.json ? err : out).write(githubAnnotations(results));
+    const file = io.env.GITHUB_STEP_SUMMARY;
+    if (file) {
+      try {
+        appendFileSync(file, secrets.mask(githubSummary(summary)));
+      } catch (e) {
+        err.write(`sipcall: GITHUB_STEP_SUMMARY ${file}: ${(e as Error).message}\n`);
+      }
+    }
+  }
+  return summary.exitCode;
+}
+
+/**
+ * 0 only when every planned test ran and passed; a test that could not run (3 timeout,
+ * 4 transport, 2 a step that could not be built) says more than a failed expectation (5).
+ */
+export function exitCodeFor(results: TestResult[], planned: number): number {
+  const error = results.find((r) => r.status === 'error');
+  if (error) return error.exitCode;
+  if (results.some((r) => r.status === 'failed')) return EXIT.EXPECTATION;
+  if (results.filter(Boolean).length < planned) return 3;
+  return EXIT.OK;
+}

@@ -1,0 +1,60 @@
+import type { ColorLevel } from '../../present/options.js';
+import { createStyle, type Style } from '../../present/style.js';
+import { formatAt } from '../errors.js';
+import type { TestResult } from '../runner.js';
+import { ladderText } from './ladder.js';
+import { counts, seconds, type Reporter, type RunSummary } from './types.js';
+
+/**
+ * The default report: per file a heading, per test ✓ or ✗ with its time; a failure shows where
+ * (FILE:LINE:COL, the line and a caret), expected and actual, the verdict and the test's ladder.
+ */
+export class PrettyReporter implements Reporter {
+  private readonly style: Style;
+  private lastFile: string | undefined;
+
+  constructor(
+    private readonly out: NodeJS.WritableStream,
+    colorLevel: ColorLevel,
+  ) {
+    this.style = createStyle(colorLevel);
+  }
+
+  result(r: TestResult): void {
+    const s = this.style;
+    if (r.file.path !== this.lastFile) {
+      this.lastFile = r.file.path;
+      this.out.write(`${s.bold(r.file.path)}\n`);
+    }
+    const mark = r.status === 'passed' ? s.ok('✓') : s.error('✗');
+    const tag = r.status === 'error' ? ` ${s.error('(could not run)')}` : '';
+    this.out.write(`  ${mark} ${r.test.name} ${s.dim(`(${seconds(r.durationMs)})`)}${tag}\n`);
+    if (r.status === 'passed') return;
+    this.out.write(failureText(r, s));
+  }
+
+  end(sum: RunSummary): void {
+    const c = counts(sum.results);
+    const parts = [`${c.passed} passed`];
+    if (c.failed) parts.push(this.style.error(`${c.failed} failed`));
+    if (c.errors) parts.push(this.style.error(`${c.errors} could not run`));
+    this.out.write(`\n${sum.results.length} test${sum.results.length === 1 ? '' : 's'}: ${parts.join(', ')} (${seconds(sum.durationMs)})\n`);
+  }
+}
+
+/** The detail of a failed test, indented (also the JUnit failure body, uncoloured). */
+export function failureText(r: TestResult, s: Style = createStyle(0), withLadder = true): string {
+  const lines: string[] = [];
+  for (const f of r.failures) {
+    const where = `${f.inFinally ? 'finally ' : ''}step ${f.step}${f.iteration ? `, run ${f.iteration} of ${r.test.repeat}` : ''}`;
+    lines.push(...formatAt(r.file.path, r.file.source, f.pos, `${f.message} (${where})`).split('\n').map((l) => `      ${l}`));
+    lines.push(`      expected: ${f.expected}`);
+    lines.push(`      actual:   ${f.actual}`);
+  }
+  if (r.verdict) lines.push(`      verdict:  ${r.verdict.id}: ${r.verdict.text}`);
+  if (withLadder && r.events.some((e) => e.type === 'request.sent')) {
+    lines.push(`      ${s.dim('ladder:')}`);
+    for (const l of ladderText(r.events, r.peer).trimEnd().split('\n')) lines.push(`      ${l}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,133 @@
+import http from 'node:http';
+import type net from 'node:net';
+import WebSocket, { WebSocketServer } from 'ws';
+import { Callbacks } from './callbacks.js';
+import { connectionDrop, DEFAULT_LISTEN_MAX_MESSAGE_SIZE, DEFAULT_MAX_CONNECTIONS } from './connection-limits.js';
+import type { ConnectionDrop } from './connection-limits.js';
+import type { AddressPort, Endpoint } from './endpoint.js';
+import { endpointFromNode } from './endpoint.js';
+import { fromSystemError, transportError } from './errors.js';
+import type { TransportError } from './errors.js';
+import { lazyBuiltin } from './lazy-builtin.js';
+import type { ServerCertificate } from './tls-listener.js';
+import type { Listener, ReplyFn } from './transport.js';
+import { bindServer } from './bind-server.js';
+
+export interface WsListenOptions extends AddressPort {
+  /** WSS: our certificate (the HTTP server is then HTTPS); absent: plain WS. */
+  certificate?: ServerCertificate;
+  /** The largest message accepted (one WebSocket message). Default 64 KiB. */
+  maxMessageSize?: number;
+  /** At most this many connections at once (default 1,000). */
+  maxConnections?: number;
+}
+
+/** Only CRLFs (an RFC 5626 keep-alive sent as a frame): not a message. */
+function onlyCrlf(buf: Buffer): boolean {
+  for (const b of buf) if (b !== 0x0d && b !== 0x0a) return false;
+  return true;
+}
+
+/**
+ * A SIP over WebSocket server (RFC 7118) for `answer --transport ws|wss`: an HTTP (or, with a
+ * certificate, HTTPS) server whose upgrade requests become WebSocket connections. The
+ * handshake must offer the sub-protocol `sip` (§4.1), else it is refused with 400. Each
+ * WebSocket message is one SIP message (§5.1); a reply goes back as one text frame on the
+ * connection the request came on (§5.2: the server has no other way to reach a client).
+ * Frames holding only CRLFs (keep-alives) are dropped. A message over `maxMessageSize` closes
+ * its connection (ws status 1009), a connection over `maxConnections` is refused: both are
+ * reported through `onDrop`.
+ */
+export async function openWsListener(options: WsListenOptions): Promise<Listener> {
+  const name = options.certificate ? ('WSS' as const) : ('WS' as const);
+  const server: net.Server = options.certificate
+    ? lazyBuiltin<typeof import('node:https')>('node:https').createServer({ cert: options.certificate.cert, key: options.certificate.key, minVersion: 'TLSv1.2' })
+    : http.createServer();
+  await bindServer(server, name, options.address, options.port);
+  const bound = server.address() as net.AddressInfo;
+  return new WsListener(server as http.Server, name, endpointFromNode(bound.address, bound.port), options);
+}
+
+class WsListener implements Listener {
+  readonly reliable = true;
+  private readonly messages = new Callbacks<[Buffer, Endpoint, ReplyFn]>();
+  private readonly errors = new Callbacks<[TransportError]>();
+  private readonly drops = new Callbacks<[ConnectionDrop]>();
+  private readonly wss: WebSocketServer;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly server: http.Server,
+    readonly name: 'WS' | 'WSS',
+    readonly local: Endpoint,
+    options: WsListenOptions,
+  ) {
+    const maxMessageSize = options.maxMessageSize ?? DEFAULT_LISTEN_MAX_MESSAGE_SIZE;
+    const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    this.wss = new WebSocketServer({
+      server,
+      maxPayload: maxMessageSize,
+      perMessageDeflate: false,
+      // RFC 7118 §4.1: the client offers "sip" and the server answers with it.
+      handleProtocols: (protocols) => (protocols.has('sip') ? 'sip' : false),
+      verifyClient: (info, done) => {
+        const offered = String(info.req.headers['sec-websocket-protocol'] ?? '')
+          .split(',')
+          .map((p) => p.trim().toLowerCase());
+        if (!offered.includes('sip')) return done(false, 400, 'the WebSocket sub-protocol "sip" is required (RFC 7118 §4.1)');
+        if (this.wss.clients.size >= maxConnections) {
+          const from = endpointFromNode(info.req.socket.remoteAddress ?? '', info.req.socket.remotePort ?? 0);
+          this.drops.emit(connectionDrop('max-connections', name, from, this.wss.clients.size, maxConnections));
+          return done(false, 503, 'too many connections');
+        }
+        done(true);
+      },
+    });
+    this.wss.on('connection', (ws: WebSocket, req: http.IncomingMessage) => {
+      const from = endpointFromNode(req.socket.remoteAddress ?? '', req.socket.remotePort ?? 0);
+      const reply: ReplyFn = (bytes) => {
+        if (ws.readyState !== WebSocket.OPEN) {
+          const err = transportError('CLOSED', { transport: name, remote: from }, 'the WebSocket connection closed before the reply');
+          queueMicrotask(() => this.errors.emit(err));
+          return;
+        }
+        ws.send(bytes, { binary: false });
+      };
+      ws.on('message', (data: WebSocket.RawData) => {
+        const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+        if (onlyCrlf(buf)) return;
+        this.messages.emit(buf, from, reply);
+      });
+      ws.on('error', (err: Error & { code?: string }) => {
+        if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.drops.emit(connectionDrop('max-buffered-bytes', name, from, maxMessageSize + 1, maxMessageSize));
+        else this.errors.emit(fromSystemError(err, { transport: name, remote: from }));
+      });
+    });
+    this.wss.on('error', (err) => this.errors.emit(fromSystemError(err, { transport: name, local })));
+    server.on('error', (err) => this.errors.emit(fromSystemError(err, { transport: name, local })));
+    // A TLS client that fails its handshake only loses its own connection.
+    server.on('tlsClientError', () => {});
+  }
+
+  onMessage(cb: (msg: Buffer, from: Endpoint, reply: ReplyFn) => void): void {
+    this.messages.add(cb);
+  }
+
+  onError(cb: (err: TransportError) => void): void {
+    this.errors.add(cb);
+  }
+
+  onDrop(cb: (drop: ConnectionDrop) => void): void {
+    this.drops.add(cb);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const ws of this.wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+      this.server.closeAllConnections?.();
+      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    })();
+    return this.closing;
+  }
+}
