@@ -12,7 +12,7 @@ import type { ColorLevel } from '../present/options.js';
 import { FileError, formatFileError } from './errors.js';
 import { EngineExecutor, type PlanBuilder } from './executor.js';
 import { readTestFile } from './file.js';
-import { planTests, runTests, type TestResult } from './runner.js';
+import { EXIT_INTERRUPTED, Interruption, planTests, runTests, type TestResult } from './runner.js';
 import { testFileSchema } from './schema.js';
 import { maskingStream, Secrets } from './secrets.js';
 import { githubAnnotations, githubSummary } from './report/github.js';
@@ -105,6 +105,10 @@ export async function runTestCommand(files: string[], flags: TestFlags, io: Test
   for (const r of reporters) r.begin?.(planned);
   const ordered = new OrderedReporter(planned, reporters);
   const started = Date.now();
+  // Ctrl-C: the running steps end (CANCEL/BYE: each one's own handler), their finally steps
+  // run, nothing else starts; the reports say so and the exit code is 130.
+  const interruption = new Interruption();
+  const removeInterrupt = io.onInterrupt(() => interruption.trigger());
   const results = await runTests(planned, {
     jobs,
     env: io.env,
@@ -114,8 +118,10 @@ export async function runTestCommand(files: string[], flags: TestFlags, io: Test
     executor: (env) => new EngineExecutor(env, deps.buildPlan, io.onInterrupt),
     onEvent: (t, e) => ordered.event(t, e),
     onResult: (r) => ordered.result(r),
-  });
-  const summary: RunSummary = { results, planned: planned.length, durationMs: Date.now() - started, exitCode: exitCodeFor(results, planned.length) };
+    interruption,
+  }).finally(removeInterrupt);
+  const interrupted = interruption.interrupted;
+  const summary: RunSummary = { results, planned: planned.length, durationMs: Date.now() - started, exitCode: exitCodeFor(results, planned.length, interrupted), ...(interrupted ? { interrupted } : {}) };
   for (const r of reporters) r.end?.(summary);
 
   if (flags.junit) {
@@ -143,8 +149,10 @@ export async function runTestCommand(files: string[], flags: TestFlags, io: Test
 /**
  * 0 only when every planned test ran and passed; a test that could not run (3 timeout,
  * 4 transport, 2 a step that could not be built) says more than a failed expectation (5).
+ * A run stopped by Ctrl-C is 130 whatever else happened, as every other command.
  */
-export function exitCodeFor(results: TestResult[], planned: number): number {
+export function exitCodeFor(results: TestResult[], planned: number, interrupted = false): number {
+  if (interrupted || results.some((r) => r?.exitCode === EXIT_INTERRUPTED)) return EXIT_INTERRUPTED;
   const error = results.find((r) => r.status === 'error');
   if (error) return error.exitCode;
   if (results.some((r) => r.status === 'failed')) return EXIT.EXPECTATION;

@@ -17,6 +17,8 @@ import { runUac } from '../engine/run-uac.js';
 import { AutoAnswer } from '../engine/uas.js';
 import { checkHeader } from '../engine/header-values.js';
 import type { AuthPlan } from '../engine/auth-plan.js';
+import { UsageError } from '../engine/errors.js';
+import { withMedia } from '../engine/flags/build-plan.js';
 import { commandFor, type PlanCommand } from './step-flags.js';
 import type { StepKind } from './types.js';
 
@@ -77,9 +79,10 @@ export class EngineExecutor implements StepExecutor {
   async run(step: ResolvedStep): Promise<StepRun> {
     const start = this.log.length;
     switch (step.kind) {
-      case 'wait':
-        await this.sleep(step.value as number);
-        return { events: [], outcome: { outcome: 'success', summary: `waited ${step.value as number} ms` } };
+      case 'wait': {
+        const how = await this.sleepOrInterrupt(step.value as number);
+        return { events: [], outcome: how === 'interrupted' ? { outcome: 'interrupted', summary: `wait ${step.value as number} ms: cut short` } : { outcome: 'success', summary: `waited ${step.value as number} ms` } };
+      }
       case 'answer':
         return this.answer(step, start);
       case 'bye':
@@ -164,34 +167,78 @@ export class EngineExecutor implements StepExecutor {
     return call.done;
   }
 
-  /** `answer`: listen, take one call, and return when it ends (or at `timeout`). */
+  /**
+   * `answer`: listen, take one call, and return when it ends: the caller's BYE (a 2xx
+   * `respond`), the ACK of our 3xx–6xx, or the ACK of the 487 after the caller's CANCEL.
+   * No call within `timeout` is a timeout (exit 3); a port that cannot be bound a transport
+   * error (exit 4); a bad port or transport after `${…}` is filled in a step that cannot be
+   * built (exit 2); Ctrl-C stops listening (interrupted).
+   */
   private async answer(step: ResolvedStep, start: number): Promise<StepRun> {
-    const v = step.value as { port?: number; address?: string; transport?: string; respond?: number; ring?: number; timeout?: number };
+    const v = step.value as { port?: number | string; address?: string; transport?: string; respond?: number; ring?: number; timeout?: number; media?: boolean };
     const transport = (v.transport ?? 'udp').toLowerCase();
-    if (transport !== 'udp' && transport !== 'tcp') return { events: [], outcome: { outcome: 'usage-error', summary: `answer: transport ${transport} (udp or tcp)` } };
+    if (transport !== 'udp' && transport !== 'tcp') throw new UsageError(`answer: transport ${JSON.stringify(v.transport)} cannot be used here`, 'a test file answers on udp or tcp');
+    const port = typeof v.port === 'string' ? Number(v.port.trim()) : (v.port ?? 0);
+    if (!Number.isInteger(port) || port < 0 || port > 65535 || (typeof v.port === 'string' && !/^\s*\d+\s*$/.test(v.port))) {
+      throw new UsageError(`answer: port ${JSON.stringify(v.port)} is not a port number`, 'a whole number from 0 to 65535, e.g. answer: { port: 5090 }');
+    }
     const respond = v.respond ?? 200;
-    const uas = new AutoAnswer({ kind: 'answer', transport, address: v.address ?? '127.0.0.1', port: v.port ?? 0, respond, ringMs: v.ring ?? 0, t1: 500, t2: 4000, userAgent: 'sipcall/0.1' }, this.env);
-    await uas.start();
+    const address = v.address ?? '127.0.0.1';
+    const uas = new AutoAnswer(
+      { kind: 'answer', transport, address, port, respond, ringMs: v.ring ?? 0, t1: 500, t2: 4000, userAgent: 'sipcall/0.1', ...(v.media === true ? withMedia({ header: [] }) : {}) },
+      this.env,
+    );
+    let local;
+    try {
+      local = await uas.start();
+    } catch (err) {
+      await uas.close().catch(() => {});
+      const e = err as NodeJS.ErrnoException;
+      return { events: this.since(start), outcome: { outcome: 'transport-error', summary: `answer: cannot listen on ${transport.toUpperCase()} ${address}:${port}: ${e.code ?? e.message}` } };
+    }
+    this.env.sink({ type: 'note', t: this.env.clock.now(), level: 'info', text: `answer: listening on ${transport.toUpperCase()} ${local.address}:${local.port}` });
     const timeoutMs = v.timeout ?? 30_000;
-    let done: (r: 'ended' | 'timeout') => void = () => {};
-    const ended = new Promise<'ended' | 'timeout'>((r) => (done = r));
+    let done: (r: 'ended' | 'timeout' | 'interrupted') => void = () => {};
+    const ended = new Promise<'ended' | 'timeout' | 'interrupted'>((r) => (done = r));
     let invited = false;
+    let cancelled = false;
     const watch = (e: SipEvent) => {
       if (e.type !== 'request.received' || e.retransmission) return;
       if (e.method === 'INVITE') invited = true;
-      if (invited && (e.method === 'BYE' || (e.method === 'ACK' && respond >= 300) || e.method === 'CANCEL')) done('ended');
+      if (!invited) return;
+      if (e.method === 'CANCEL') cancelled = true;
+      // the call is over: BYE (answered), or the ACK of a non-2xx final (ours, or the 487 of a CANCEL)
+      else if (e.method === 'BYE' || (e.method === 'ACK' && (respond >= 300 || cancelled))) done('ended');
     };
     this.listeners.add(watch);
     const timer = this.env.clock.setTimer(timeoutMs, () => done('timeout'));
+    const removeInterrupt = this.onInterrupt(() => done('interrupted'));
     const how = await ended;
+    removeInterrupt();
     this.env.clock.clearTimer(timer);
     this.listeners.delete(watch);
     await uas.close();
     const outcome: RunOutcome =
       how === 'ended'
-        ? { outcome: 'success', summary: `answer: took a call (${respond}) and it ended` }
-        : { outcome: 'timeout', summary: `answer: ${invited ? 'the call did not end' : 'no call came'} within ${timeoutMs / 1000} s` };
+        ? { outcome: 'success', summary: `answer: took a call (${cancelled ? 'the caller cancelled it' : `${respond}`}) and it ended` }
+        : how === 'interrupted'
+          ? { outcome: 'interrupted', summary: `answer: stopped listening${invited ? ' (a call had come)' : ''}` }
+          : { outcome: 'timeout', summary: `answer: ${invited ? 'the call did not end' : 'no call came'} within ${timeoutMs / 1000} s on ${transport.toUpperCase()} ${local.address}:${local.port}` };
     return { events: this.since(start), outcome };
+  }
+
+  /** Sleeps `ms`, or less when Ctrl-C comes first. */
+  private sleepOrInterrupt(ms: number): Promise<'slept' | 'interrupted'> {
+    return new Promise((resolve) => {
+      const remove = this.onInterrupt(() => {
+        this.env.clock.clearTimer(timer);
+        resolve('interrupted');
+      });
+      const timer = this.env.clock.setTimer(ms, () => {
+        remove();
+        resolve('slept');
+      });
+    });
   }
 
   private sleep(ms: number): Promise<void> {

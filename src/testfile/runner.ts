@@ -61,6 +61,45 @@ export interface RunnerOptions {
   onEvent?(t: PlannedTest, e: SipEvent): void;
   /** A test finished (in completion order). */
   onResult?(r: TestResult): void;
+  /**
+   * Ctrl-C (`sipcall test`): once set, the running steps end (the executor's own interrupt
+   * handling sends their CANCEL or BYE), no further step, retry or test starts, and the
+   * `finally` steps of the tests that were running still run. See docs/testfile.md.
+   */
+  interruption?: Interruption;
+}
+
+/** Exit code of a test (and the run) stopped by Ctrl-C, as the other commands. */
+export const EXIT_INTERRUPTED = 130;
+
+/** Ctrl-C for a run: a flag, and sleeps that end early when it is set. */
+export class Interruption {
+  private set = false;
+  private readonly wakers = new Set<() => void>();
+  get interrupted(): boolean {
+    return this.set;
+  }
+  trigger(): void {
+    if (this.set) return;
+    this.set = true;
+    for (const w of [...this.wakers]) w();
+    this.wakers.clear();
+  }
+  /** Waits `ms` on `clock`, or until Ctrl-C. */
+  sleep(clock: Clock, ms: number): Promise<void> {
+    if (this.set) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        clock.clearTimer(timer);
+        resolve();
+      };
+      const timer = clock.setTimer(ms, () => {
+        this.wakers.delete(wake);
+        resolve();
+      });
+      this.wakers.add(wake);
+    });
+  }
 }
 
 const EXIT_FOR = { timeout: 3, 'transport-error': 4 } as const;
@@ -83,14 +122,15 @@ export async function runTests(planned: PlannedTest[], opts: RunnerOptions): Pro
   const results: TestResult[] = new Array(planned.length);
   let next = 0;
   const worker = async () => {
-    while (next < planned.length) {
+    while (next < planned.length && !opts.interruption?.interrupted) {
       const i = next++;
       results[i] = await runOne(planned[i]!, opts);
       opts.onResult?.(results[i]!);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.jobs, planned.length)) }, worker));
-  return results;
+  // Tests that Ctrl-C kept from starting have no result.
+  return results.filter(Boolean);
 }
 
 async function runOne(p: PlannedTest, opts: RunnerOptions): Promise<TestResult> {
@@ -109,8 +149,9 @@ async function runOne(p: PlannedTest, opts: RunnerOptions): Promise<TestResult> 
   let attempt: Attempt;
   for (;;) {
     attempt = await runAttempts(p, opts, env);
-    if (attempt.failures.length === 0 || !test.retry || clock.now() + test.retry.everyMs > deadline) break;
-    await new Promise<void>((r) => clock.setTimer(test.retry!.everyMs, r));
+    if (attempt.failures.length === 0 || !test.retry || clock.now() + test.retry.everyMs > deadline || opts.interruption?.interrupted) break;
+    await pause(opts, clock, test.retry.everyMs);
+    if (opts.interruption?.interrupted) break;
   }
   const status: TestStatus = attempt.failures.length === 0 ? 'passed' : attempt.errorCode !== undefined ? 'error' : 'failed';
   const firstSent = events.find((e): e is Extract<SipEvent, { type: 'request.sent' }> => e.type === 'request.sent');
@@ -138,6 +179,9 @@ interface Attempt {
 async function runAttempts(p: PlannedTest, opts: RunnerOptions, env: EngineEnv): Promise<Attempt> {
   for (let iteration = 1; iteration <= p.test.repeat; iteration++) {
     const a = await runAttempt(p, opts, env);
+    if (a.failures.length === 0 && opts.interruption?.interrupted && iteration < p.test.repeat) {
+      return { failures: [interruptedFailure(p.test.pos, 1, false)], errorCode: EXIT_INTERRUPTED };
+    }
     if (a.failures.length > 0) {
       if (p.test.repeat > 1) for (const f of a.failures) f.iteration = iteration;
       return a;
@@ -155,14 +199,22 @@ async function runAttempt(p: PlannedTest, opts: RunnerOptions, env: EngineEnv): 
     if (out.errorCode === undefined && a.errorCode !== undefined) out.errorCode = a.errorCode;
     out.verdict ??= a.verdict;
   };
+  const ctrlC = opts.interruption;
   try {
     for (const [i, step] of p.test.steps.entries()) {
-      const a = await runStepWithRetry(step, i + 1, false, p.file, scope, exec, env.clock);
+      if (ctrlC?.interrupted) {
+        // Ctrl-C came between steps: this one does not start
+        note({ failures: [interruptedFailure(step.pos, i + 1, false)], errorCode: EXIT_INTERRUPTED });
+        break;
+      }
+      const a = await runStepWithRetry(step, i + 1, false, p.file, scope, exec, env.clock, opts);
       note(a);
       if (a.failures.length > 0) break;
     }
+    // finally steps run after Ctrl-C too (an unregister is what they are for); a second
+    // Ctrl-C interrupts the one running
     for (const [i, step] of p.test.finally.entries()) {
-      note(await runStepWithRetry(step, i + 1, true, p.file, scope, exec, env.clock));
+      note(await runStepWithRetry(step, i + 1, true, p.file, scope, exec, env.clock, opts));
     }
   } finally {
     await exec.close();
@@ -170,13 +222,26 @@ async function runAttempt(p: PlannedTest, opts: RunnerOptions, env: EngineEnv): 
   return out;
 }
 
-async function runStepWithRetry(step: Step, n: number, inFinally: boolean, file: TestFile, scope: Scope, exec: StepExecutor, clock: Clock): Promise<Attempt> {
+async function runStepWithRetry(step: Step, n: number, inFinally: boolean, file: TestFile, scope: Scope, exec: StepExecutor, clock: Clock, opts: RunnerOptions): Promise<Attempt> {
   const deadline = clock.now() + (step.retry?.forMs ?? 0);
+  const ctrlC = opts.interruption;
+  // Ctrl-C before the step began (a finally step) counts only when the step itself is interrupted
+  const before = ctrlC?.interrupted ?? false;
   for (;;) {
-    const a = await runStep(step, n, inFinally, file, scope, exec);
-    if (a.failures.length === 0 || !step.retry || clock.now() + step.retry.everyMs > deadline) return a;
-    await new Promise<void>((r) => clock.setTimer(step.retry!.everyMs, r));
+    const a = await runStep(step, n, inFinally, file, scope, exec, () => !before && ctrlC?.interrupted === true);
+    if (a.failures.length === 0 || !step.retry || clock.now() + step.retry.everyMs > deadline || a.errorCode === EXIT_INTERRUPTED) return a;
+    if (!before && ctrlC?.interrupted) return a;
+    await pause(opts, clock, step.retry.everyMs);
+    if (!before && ctrlC?.interrupted) return { failures: [interruptedFailure(step.pos, n, inFinally)], errorCode: EXIT_INTERRUPTED };
   }
+}
+
+function pause(opts: RunnerOptions, clock: Clock, ms: number): Promise<void> {
+  return opts.interruption ? opts.interruption.sleep(clock, ms) : new Promise<void>((r) => clock.setTimer(ms, r));
+}
+
+function interruptedFailure(pos: Step['pos'], step: number, inFinally: boolean, summary?: string): StepFailure {
+  return { message: `interrupted (Ctrl-C)${summary ? `: ${summary}` : ''}`, expected: 'the step to run to its end', actual: 'interrupted', pos, step, ...(inFinally ? { inFinally } : {}) };
 }
 
 /** The step with its variables filled in and the file's defaults under its own options. */
@@ -186,7 +251,7 @@ export function resolveStep(step: Step, file: TestFile, scope: Scope): ResolvedS
   return { kind: step.kind, value: interpolateDeep(step.value, scope), options };
 }
 
-async function runStep(step: Step, n: number, inFinally: boolean, file: TestFile, scope: Scope, exec: StepExecutor): Promise<Attempt> {
+async function runStep(step: Step, n: number, inFinally: boolean, file: TestFile, scope: Scope, exec: StepExecutor, interrupted: () => boolean): Promise<Attempt> {
   const at = (f: Failure): StepFailure => ({ ...f, step: n, ...(inFinally ? { inFinally } : {}) });
   let resolved: ResolvedStep;
   let run;
@@ -199,6 +264,10 @@ async function runStep(step: Step, n: number, inFinally: boolean, file: TestFile
       return { failures: [at({ message, expected: 'a step that can be sent', actual: 'error', pos: step.pos })], errorCode: 2 };
     }
     throw err;
+  }
+  // Ctrl-C: the executor ended the step (CANCEL or BYE sent); its expectations are not judged
+  if (run.outcome.outcome === 'interrupted' || interrupted()) {
+    return { failures: [interruptedFailure(step.pos, n, inFinally, run.outcome.outcome === 'interrupted' ? run.outcome.summary : undefined)], errorCode: EXIT_INTERRUPTED };
   }
   const o = observe(run);
   const failures = checkExpectations(step, run, o).map(at);

@@ -84,7 +84,8 @@ const ACTION_SCHEMAS: Record<StepKind, unknown> = {
   answer: {
     anyOf: [
       { type: 'integer', minimum: 0, maximum: 65535 },
-      { type: 'object', additionalProperties: false, properties: { port: { type: 'integer', minimum: 0, maximum: 65535 }, address: str, transport: { enum: ['udp', 'tcp'] }, respond: { type: 'integer', minimum: 200, maximum: 699 }, ring: duration, timeout: duration, media: bool } },
+      { type: 'string', pattern: '\\$\\{', description: 'a port from a variable, e.g. "${port}"' },
+      { type: 'object', additionalProperties: false, properties: { port: { anyOf: [{ type: 'integer', minimum: 0, maximum: 65535 }, { type: 'string', pattern: '\\$\\{' }] }, address: str, transport: { enum: ['udp', 'tcp'] }, respond: { type: 'integer', minimum: 200, maximum: 699 }, ring: duration, timeout: duration, media: bool } },
     ],
   },
 };

@@ -349,12 +349,14 @@ export class Validator {
       }
       case 'answer': {
         if (isScalar(v) && typeof v.value === 'number') return { port: this.integer(v, 'answer port', 0, 65535) };
+        if (isScalar(v) && typeof v.value === 'string' && v.value.includes('${')) return { port: v.value };
         const m = this.map(v, '`answer:`', 'example: answer: { port: 5090, respond: 200, timeout: 30s }');
         const out: Record<string, unknown> = {};
         for (const p of m.items) {
           const k = this.keyOf(p);
           if (!ANSWER_KEYS.includes(k)) this.unknownKey(p, k, ANSWER_KEYS, '`answer:`');
-          if (k === 'port') out.port = this.integer(p.value, 'answer.port', 0, 65535);
+          // a port from a variable (`port: "${port}"`) is checked once it is filled in
+          if (k === 'port') out.port = isScalar(p.value) && typeof p.value.value === 'string' && p.value.value.includes('${') ? p.value.value : this.integer(p.value, 'answer.port', 0, 65535);
           else if (k === 'respond') out.respond = this.integer(p.value, 'answer.respond', 200, 699);
           else if (k === 'timeout' || k === 'ring') out[k] = this.duration(p.value, `answer.${k}`);
           else if (k === 'media') {

@@ -2,6 +2,10 @@
 // and a real SIPp UAS behind it (`port-NNNN` users are relayed to it): the example file passes,
 // deliberate failures exit 5 and point at FILE:LINE:COL, a file error exits 2 before anything
 // is sent, a transport error exits 4, and the secret read from the environment is in no output.
+// The issue's own example file (test/fixtures/testfile/issue-example.yaml, unchanged) passes
+// against the WITH_OPEN_CALLS variant of the lab Kamailio (INVITEs not challenged, `echo`
+// relayed to a SIPp UAS).
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -120,5 +124,59 @@ describe.skipIf(requirePeers('kamailio', 'sipp').skip)('sipcall test against Kam
     const many = await sipcall([EXAMPLE, EXAMPLE, ...vars, '--jobs', '4', '--only', 'alice registers', '--only', 'the PBX answers OPTIONS']);
     expect(many.code, many.out).toBe(0);
     expect(many.out.match(/✓ [^(]+/g)!.map((s) => s.trim())).toEqual(['✓ the PBX answers OPTIONS', '✓ alice registers', '✓ the PBX answers OPTIONS', '✓ alice registers']);
+  });
+});
+
+describe.skipIf(requirePeers('kamailio', 'sipp').skip)("the issue's example file, as written, against Kamailio WITH_OPEN_CALLS", () => {
+  const ISSUE = fileURLToPath('../fixtures/testfile/issue-example.yaml');
+  let k: KamailioPeer;
+  let echo: SippPeer;
+  beforeAll(async () => {
+    // the echo target: answers 100, 180, 200 (SDP), takes ACK and BYE; echoes our RTP back
+    echo = await startSipp({ scenario: 'uas-full.xml', rtpEcho: true });
+    k = await startKamailio({ defines: ['WITH_OPEN_CALLS', `ECHO_PORT=${echo.port}`] });
+  });
+  afterAll(async () => {
+    await echo?.stop();
+    await k?.stop();
+  });
+
+  it('is the text of the issue, byte for byte (only --var overrides pbx)', () => {
+    expect(createHash('sha256').update(readFileSync(ISSUE)).digest('hex')).toBe('f9e44f0b066a3197e08466fc1e3d6487d99bae72fea70e945b3cb890617271a7');
+  });
+
+  it('passes: exit 0, every test ✓, the password in no output', async () => {
+    const password = k.users.find((u) => u.username === 'alice')!.password;
+    const io = fakeIo({ ALICE_PASSWORD: password });
+    const code = await run(['test', ISSUE, '--var', `pbx=${k.hostPort}`], io);
+    const out = io.out.text;
+    expect(io.err.text).toBe('');
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/✓ alice registers \(\d+\.\d{3} s\)/);
+    expect(out).toMatch(/✓ a call is answered and ended \(2\.\d{3} s\)/);
+    expect(out).toMatch(/✓ unknown user is rejected \(\d+\.\d{3} s\)/);
+    expect(out).not.toContain('✗');
+    expect(out).toContain('3 tests: 3 passed');
+    expect(out + io.err.text).not.toContain(password);
+    // the call reached the echo UAS through the proxy, and so did the BYE
+    expect(await echo.messageLog(/BYE sip:/)).toMatch(/INVITE sip:echo@[\s\S]*BYE sip:/);
+    // --json -v (every message on the wire): the password is masked there too
+    const json = fakeIo({ ALICE_PASSWORD: password });
+    expect(await run(['test', ISSUE, '--var', `pbx=${k.hostPort}`, '--json', '-v'], json)).toBe(0);
+    expect(json.out.text).toMatch(/Authorization: Digest/);
+    expect(json.out.text + json.err.text).not.toContain(password);
+  });
+
+  it('the same file fails against the default lab Kamailio (every INVITE challenged): the variant is what makes it pass', async () => {
+    const plain = await startKamailio();
+    try {
+      const io = fakeIo({ ALICE_PASSWORD: 'secret' });
+      const code = await run(['test', ISSUE, '--var', `pbx=${plain.hostPort}`], io);
+      expect(code).toBe(5);
+      expect(io.out.text).toMatch(/✗ a call is answered and ended/);
+      expect(io.out.text).toMatch(/INVITE: status 407, expected 2xx/);
+    } finally {
+      await plain.stop();
+    }
   });
 });

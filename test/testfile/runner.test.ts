@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { SystemClock } from '../../src/clock/system-clock.js';
 import { exitCodeFor } from '../../src/testfile/command.js';
-import { planTests, runTests, type TestResult } from '../../src/testfile/runner.js';
+import { Interruption, planTests, runTests, type TestResult } from '../../src/testfile/runner.js';
 import { Secrets } from '../../src/testfile/secrets.js';
 import type { TestFile } from '../../src/testfile/types.js';
 import { exchange, load, ScriptedExecutor, type Script } from './helpers.js';
 
-async function runFile(file: TestFile, script: Script, opts: { jobs?: number; env?: Record<string, string>; only?: string[] } = {}): Promise<{ results: TestResult[]; executors: ScriptedExecutor[] }> {
+async function runFile(file: TestFile, script: Script, opts: { jobs?: number; env?: Record<string, string>; only?: string[]; interruption?: Interruption } = {}): Promise<{ results: TestResult[]; executors: ScriptedExecutor[] }> {
   const executors: ScriptedExecutor[] = [];
   const results = await runTests(planTests([file], opts.only), {
     jobs: opts.jobs ?? 1,
     env: opts.env ?? {},
     secrets: new Secrets(),
+    ...(opts.interruption ? { interruption: opts.interruption } : {}),
     clock: () => new SystemClock(),
     executor: (env) => {
       const x = new ScriptedExecutor(env, script);
@@ -140,5 +141,45 @@ describe('running tests', () => {
 
   it('never exits 0 when a planned test did not run', () => {
     expect(exitCodeFor([], 1)).not.toBe(0);
+  });
+});
+
+describe('Ctrl-C', () => {
+  const file = load('tests:\n  - name: t1\n    steps:\n      - invite: sip:a\n      - options: sip:b\n    finally:\n      - register: sip:a@b\n        expires: 0\n  - name: t2\n    steps: [{ options: sip:c }]\n');
+
+  it('ends the test as interrupted (130): no later step, the finally steps run, no later test', async () => {
+    const ctrlC = new Interruption();
+    const { results, executors } = await runFile(
+      file,
+      (step) => {
+        if (step.kind === 'invite') {
+          ctrlC.trigger(); // Ctrl-C while the INVITE rings: the engine CANCELs and says interrupted
+          return { events: exchange('INVITE', [[180, 'Ringing', 1], [487, 'Request Terminated', 5]]), outcome: { outcome: 'interrupted', summary: 'interrupted: CANCEL sent, 487' } };
+        }
+        return { events: exchange(step.kind.toUpperCase(), [[200, 'OK', 1]]) };
+      },
+      { interruption: ctrlC },
+    );
+    expect(executors).toHaveLength(1);
+    expect(executors[0]!.ran.map((s) => s.kind)).toEqual(['invite', 'register']);
+    expect(executors[0]!.closed).toBe(true);
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ status: 'error', exitCode: 130 });
+    expect(results[0]!.failures.map((f) => [f.step, f.message])).toEqual([[1, 'interrupted (Ctrl-C): interrupted: CANCEL sent, 487']]);
+    expect(exitCodeFor(results, 2)).toBe(130);
+    expect(exitCodeFor(results, 2, true)).toBe(130);
+  });
+
+  it('a step that ends normally after Ctrl-C still counts as interrupted; a retry does not start again', async () => {
+    const retrying = load('tests:\n  - name: t\n    steps:\n      - options: sip:a\n        retry: { every: 10s, for: 60s }\n');
+    const ctrlC = new Interruption();
+    const started = Date.now();
+    const { results, executors } = await runFile(retrying, () => {
+      ctrlC.trigger();
+      return { events: exchange('OPTIONS', [[503, 'X', 1]]) };
+    }, { interruption: ctrlC });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(executors[0]!.ran).toHaveLength(1);
+    expect(results[0]).toMatchObject({ status: 'error', exitCode: 130 });
   });
 });

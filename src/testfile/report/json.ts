@@ -34,6 +34,6 @@ export class JsonReporter implements Reporter {
   }
 
   end(s: RunSummary): void {
-    this.out.write(`${JSON.stringify({ type: 'test.summary', tests: s.results.length, ...counts(s.results), durationMs: Math.round(s.durationMs), exitCode: s.exitCode })}\n`);
+    this.out.write(`${JSON.stringify({ type: 'test.summary', tests: s.results.length, ...counts(s.results), ...(s.planned > s.results.length ? { notRun: s.planned - s.results.length } : {}), ...(s.interrupted ? { interrupted: true } : {}), durationMs: Math.round(s.durationMs), exitCode: s.exitCode })}\n`);
   }
 }

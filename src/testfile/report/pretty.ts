@@ -27,7 +27,7 @@ export class PrettyReporter implements Reporter {
       this.out.write(`${s.bold(r.file.path)}\n`);
     }
     const mark = r.status === 'passed' ? s.ok('✓') : s.error('✗');
-    const tag = r.status === 'error' ? ` ${s.error('(could not run)')}` : '';
+    const tag = r.status === 'error' ? ` ${s.error(r.exitCode === 130 ? '(interrupted)' : '(could not run)')}` : '';
     this.out.write(`  ${mark} ${r.test.name} ${s.dim(`(${seconds(r.durationMs)})`)}${tag}\n`);
     if (r.status === 'passed') return;
     this.out.write(failureText(r, s));
@@ -37,8 +37,13 @@ export class PrettyReporter implements Reporter {
     const c = counts(sum.results);
     const parts = [`${c.passed} passed`];
     if (c.failed) parts.push(this.style.error(`${c.failed} failed`));
-    if (c.errors) parts.push(this.style.error(`${c.errors} could not run`));
-    this.out.write(`\n${sum.results.length} test${sum.results.length === 1 ? '' : 's'}: ${parts.join(', ')} (${seconds(sum.durationMs)})\n`);
+    const stopped = sum.results.filter((r) => r.exitCode === 130).length;
+    if (c.errors - stopped) parts.push(this.style.error(`${c.errors - stopped} could not run`));
+    if (stopped) parts.push(this.style.error(`${stopped} interrupted`));
+    const notRun = sum.planned - sum.results.length;
+    if (notRun > 0) parts.push(this.style.error(`${notRun} not run`));
+    this.out.write(`\n${sum.planned} test${sum.planned === 1 ? '' : 's'}: ${parts.join(', ')} (${seconds(sum.durationMs)})\n`);
+    if (sum.interrupted) this.out.write(`${this.style.error('interrupted (Ctrl-C)')}: the running steps were ended (CANCEL or BYE) and their finally steps run\n`);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { PlannedTest, TestResult } from '../runner.js';
-import type { Reporter } from './types.js';
+import type { Reporter, RunSummary } from './types.js';
 
 /** TAP version 13: the plan first, `ok`/`not ok` per test, a YAML block for each failure. */
 export class TapReporter implements Reporter {
@@ -26,6 +26,11 @@ export class TapReporter implements Reporter {
     }
     y.push('  ...');
     this.out.write(`${y.join('\n')}\n`);
+  }
+
+  end(s: RunSummary): void {
+    // TAP 13: the run stops short of its plan on purpose
+    if (s.interrupted) this.out.write('Bail out! interrupted (Ctrl-C)\n');
   }
 }
 

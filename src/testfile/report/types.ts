@@ -7,6 +7,8 @@ export interface RunSummary {
   planned: number;
   durationMs: number;
   exitCode: number;
+  /** Ctrl-C stopped the run: `planned - results.length` tests did not start. */
+  interrupted?: boolean;
 }
 
 /** A reader of a test run: events and results arrive in file order (report/ordered.ts). */

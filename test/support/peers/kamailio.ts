@@ -29,6 +29,12 @@ export interface KamailioOptions {
   debug?: number;
   /** How long to wait for the first 200 to OPTIONS (default 15 s). */
   startTimeoutMs?: number;
+  /**
+   * Config pre-processor defines, each passed as `-A DEFINE` (Kamailio's `-A NAME` or
+   * `-A NAME=VALUE`), e.g. `['WITH_OPEN_CALLS', 'ECHO_PORT=5072']` for the variant of
+   * kamailio.cfg that does not challenge INVITEs and routes `echo` to a SIPp UAS. Default: none.
+   */
+  defines?: readonly string[];
 }
 
 export interface KamailioUser {
@@ -54,6 +60,8 @@ export interface KamailioPeer {
   /** The main process (the one that is stopped). */
   readonly pid: number;
   readonly users: readonly KamailioUser[];
+  /** The `-A` defines it was started with. */
+  readonly defines: readonly string[];
   /** Resolves when Kamailio's main process exits. */
   readonly exited: Promise<ExitStatus>;
   /** Everything Kamailio logged so far (stderr + stdout). */
@@ -104,6 +112,7 @@ async function startOnce(opts: KamailioOptions): Promise<KamailioPeer> {
     '-A', `DBURL="text://${path.join(runDir, 'db')}"`,
     '-A', `CTLSOCK="unix:${path.join(runDir, 'kamailio_ctl')}"`,
     '--debug=' + String(opts.debug ?? 2),
+    ...(opts.defines ?? []).flatMap((d) => ['-A', d]),
   ];
 
   const { proc, stop } = await launchKamailio({ kamailio, argv, label: 'kamailio', host, port, runDir, ownPorts, startTimeoutMs: opts.startTimeoutMs });
@@ -114,6 +123,7 @@ async function startOnce(opts: KamailioOptions): Promise<KamailioPeer> {
     ipv6,
     pid: proc.pid,
     users: KAMAILIO_USERS,
+    defines: [...(opts.defines ?? [])],
     exited: proc.exited,
     log: () => proc.output(),
     stop,
