@@ -19,13 +19,15 @@ const ALLOWED: Record<string, string[]> = {
   dialog: ['dialog', 'sip'],
   transaction: ['transaction', 'sip', 'clock', 'events'],
   transport: ['transport', 'sip', 'events'],
+  // `--pcap` (docs/pcap.md): packets from what the transport layer's tap sees.
+  pcap: ['pcap', 'transport'],
   present: ['present', 'events', 'sip'],
   engine: ['engine', 'sip', 'clock', 'events', 'auth', 'dialog', 'transaction', 'transport', 'media'],
   // `sipcall test` files (docs/testfile.md): run through the engine, reported through present/.
-  testfile: ['testfile', 'engine', 'present', 'sip', 'clock', 'events'],
+  testfile: ['testfile', 'engine', 'present', 'sip', 'clock', 'events', 'pcap', 'transport'],
   // The library API (docs/library.md): promise-returning runs of the engine.
   api: ['api', 'engine', 'sip', 'clock', 'events', 'transaction'],
-  cli: ['cli', 'engine', 'present', 'sip', 'clock', 'events', 'auth', 'dialog', 'transaction', 'transport', 'media', 'testfile'],
+  cli: ['cli', 'engine', 'present', 'sip', 'clock', 'events', 'auth', 'dialog', 'transaction', 'transport', 'media', 'testfile', 'pcap'],
 };
 
 function files(dir: string): string[] {

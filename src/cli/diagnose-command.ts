@@ -7,6 +7,7 @@ import { buildUacPlan } from './build-plan.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import type { ParsedCommand } from './program.js';
+import { openPcapOption } from './pcap-option.js';
 
 /**
  * `sipcall diagnose TARGET [--invite]`: runs the battery (src/engine/diagnose.ts) and prints a
@@ -21,11 +22,17 @@ export async function runDiagnoseCommand(cmd: ParsedCommand, io: CliIo): Promise
   const level = json ? 0 : resolveColorLevel({ color: cmd.flags.color === true, noColor: cmd.flags.color === false }, io.env, io.stdout.isTTY === true);
   const style = createStyle(level);
   const clock = new SystemClock();
-  const env = { clock, sink: () => {} };
+  const capture = openPcapOption(cmd.flags); // before anything is sent: a bad path is exit 2
+  const env = { clock, sink: () => {}, ...(capture ? { capture } : {}) };
   if (!json) io.stdout.write(`${style.bold('sipcall diagnose')} ${options.target.uri}\n`);
-  const report = await runDiagnose({ options, invite: cmd.flags.invite === true }, env, { onInterrupt: io.onInterrupt }, (s) => {
-    io.stdout.write(json ? `${JSON.stringify({ type: 'diagnose.step', t: Math.round(clock.now()), ...s })}\n` : `${row(s, style)}\n`);
-  });
+  let report: DiagnoseReport;
+  try {
+    report = await runDiagnose({ options, invite: cmd.flags.invite === true }, env, { onInterrupt: io.onInterrupt }, (s) => {
+      io.stdout.write(json ? `${JSON.stringify({ type: 'diagnose.step', t: Math.round(clock.now()), ...s })}\n` : `${row(s, style)}\n`);
+    });
+  } finally {
+    capture?.close();
+  }
   const exitCode = exitFor(report);
   if (json) {
     io.stdout.write(`${JSON.stringify({ type: 'diagnose.result', t: Math.round(clock.now()), ...report, exitCode })}\n`);

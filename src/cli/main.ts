@@ -27,6 +27,7 @@ import { presenterFor } from './output.js';
 import { resolveColorLevel } from '../present/index.js';
 import { buildProgram, COMMAND_NAMES, type ParsedCommand } from './program.js';
 import { allEvents, noEvents, verdictEvents, type RunEvents } from './run-events.js';
+import { openPcapOption } from './pcap-option.js';
 
 /** The version printed by `sipcall --version`. */
 export const VERSION = '0.1.0';
@@ -121,6 +122,7 @@ async function withPresenter(
   job: (env: EngineEnv, controls: Pick<CallControls, 'onInterrupt' | 'waitForHangup' | 'keys' | 'askIncoming'>) => Promise<RunOutcome>,
   kept: RunEvents = allEvents(),
 ): Promise<number> {
+  const capture = openPcapOption(cmd.flags); // before anything is sent: a bad path is exit 2
   const presenter = presenterFor(cmd.flags, io, peerLabel);
   const clock = new SystemClock();
   const env: EngineEnv = {
@@ -129,6 +131,7 @@ async function withPresenter(
       kept.add(e);
       presenter.onEvent(e);
     },
+    ...(capture ? { capture } : {}),
   };
   let interruptHandlers: Array<() => void> = [];
   const removeSigint = io.onInterrupt(() => {
@@ -188,6 +191,7 @@ async function withPresenter(
   } finally {
     presenter.finish();
     removeSigint();
+    capture?.close();
   }
 }
 

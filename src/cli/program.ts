@@ -31,6 +31,8 @@ export interface CommonFlags {
   proxy?: string;
   route?: string[];
   dnsServer?: string;
+  /** `--pcap FILE` (docs/pcap.md). */
+  pcap?: string;
 }
 
 export type CommandName = 'invite' | 'options' | 'register' | 'bye' | 'request' | 'answer' | 'demo' | 'explain' | 'diagnose' | 'resolve' | 'test';
@@ -46,6 +48,9 @@ export interface ParsedCommand {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+const PCAP_FLAG = '--pcap <file>';
+const PCAP_HELP = 'write what was sent and received (SIP, RTP, RTCP) to this pcap file (docs/pcap.md)';
 
 function addOutputOptions(cmd: Command): Command {
   return cmd
@@ -72,7 +77,8 @@ function addSipOptions(cmd: Command): Command {
     .option('--t4 <ms>', 'RFC 3261 T4, maximum time a message stays in the network (default 5000)')
     .option('--expect <status>', 'final statuses that count as success, e.g. 200, 4xx, 486,603 (exit 5 otherwise)')
     .option('--keep-trying', 'on ICMP unreachable over UDP, keep retransmitting until Timer B/F instead of stopping at once')
-    .option('--no-follow', 'stop at a 3xx instead of following its Contacts (RFC 3261 §8.1.3.4; followed by default, at most 5 hops)');
+    .option('--no-follow', 'stop at a 3xx instead of following its Contacts (RFC 3261 §8.1.3.4; followed by default, at most 5 hops)')
+    .option(PCAP_FLAG, PCAP_HELP);
   addRouteOptions(cmd);
   addTlsOptions(cmd);
   addDnsOptions(cmd);
@@ -264,6 +270,7 @@ Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
         .option('--t1 <ms>', 'RFC 3261 T1 for our 2xx retransmissions', '500')
         .option('--t2 <ms>', 'RFC 3261 T2', '4000')
         .option('--user-agent <text>', 'Server header value')
+        .option(PCAP_FLAG, PCAP_HELP)
         .option('--no-media', 'signalling only: answer with an SDP whose port nothing listens on')
         .option('--play <what>', 'what we send: tone:FREQ[+FREQ][@DBFS], silence, or an 8 kHz mono WAV (default tone:440@-20)')
         .option('--echo', 'loop the audio we receive back to the caller')
@@ -307,7 +314,7 @@ Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
       .option('--validate', 'check the files (format, variables, targets) without sending anything')
       .option('--schema', "print the test file's JSON Schema")
       .option('--var <name=value>', 'set a variable over the file\'s vars: (repeatable)', collect, [])
-      .option('--pcap-dir <dir>', 'write a pcap per test (not available yet)')
+      .option('--pcap-dir <dir>', 'write a pcap per test into this existing directory: FILE-N.pcap (docs/pcap.md)')
       .option('-v, --verbose', 'with --json: also the full text of every message (wire events)')
       .option('--color', 'force colour')
       .option('--no-color', 'no colour (also: NO_COLOR=1)')

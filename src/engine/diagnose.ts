@@ -134,7 +134,7 @@ async function step(plan: UacPlan, env: EngineEnv, controls: CallControls): Prom
   const events: SipEvent[] = [];
   const start = env.clock.now();
   const sub: EngineEnv = {
-    clock: env.clock,
+    ...env,
     sink: (e) => {
       events.push(e);
       env.sink(e);

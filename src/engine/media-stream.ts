@@ -90,6 +90,7 @@ export class MediaStream {
       recorder?.close();
       throw err;
     }
+    if (env.capture) socket.tapWith(env.capture);
     const m = new MediaStream(plan, env, socket, address);
     m.recorder = recorder;
     return m;

@@ -13,15 +13,21 @@ import { forTransport, type TimerConfig } from '../transaction/timer-config.js';
 import { formatEndpoint, type Endpoint } from '../transport/endpoint.js';
 import { transportError, type TransportError } from '../transport/errors.js';
 import type { CloseReason, Listener, Transport } from '../transport/transport.js';
+import type { WireTap } from '../transport/tap.js';
 import { responseFor } from './response-for.js';
 import { badRequestFor } from './request-checks.js';
 import { NOTE_CODE } from './verdict/codes.js';
 import { UDP_SIZE_LIMIT, type OversizeRequest } from './verdict/udp-size.js';
 
-/** What the engine needs from the outside world: time, an event sink. */
+/** What the engine needs from the outside world: time, an event sink, and (`--pcap`) a tap. */
 export interface EngineEnv {
   clock: Clock;
   sink: EventSink;
+  /**
+   * Sees every SIP message, RTP and RTCP packet sent and received (`--pcap FILE`,
+   * docs/pcap.md): the transports, listeners and RTP sockets the engine opens are tapped.
+   */
+  capture?: WireTap;
 }
 
 /** How the session treats transport trouble (from the plan's TransportPlan). */

@@ -2,6 +2,7 @@ import { newBranch, newCallId, newTag, type RandomSource } from '../sip/ids.js';
 import { timerConfig } from '../transaction/timer-config.js';
 import { formatEndpoint } from '../transport/endpoint.js';
 import { openUdpListener } from '../transport/udp-listener.js';
+import { tapListener, tapTransport } from '../transport/tap.js';
 import { resolveHost } from '../transport/resolve.js';
 import type { Transport } from '../transport/transport.js';
 import { openTransport, transportNameOf } from './open-transport.js';
@@ -64,7 +65,8 @@ export async function openUacContext(plan: UacPlan, env: EngineEnv, random?: Ran
   const hop = nextHop(plan);
   const { address } = pin ?? await resolveHost(hop.host, plan.net.family, { transport: transportNameOf(plan.net.transport) });
   const remote = { address, port: pin?.port ?? hop.port };
-  const transport: Transport = await openTransport(plan, remote, env);
+  const opened: Transport = await openTransport(plan, remote, env);
+  const transport: Transport = env.capture ? tapTransport(opened, env.capture) : opened;
   const session = new Session(env, transport, timers, { keepTrying: plan.net.keepTrying, transportForced: plan.net.transportForced });
   for (const text of hop.notes) session.emit({ type: 'note', level: 'info', text });
   const localHost = webSocketHost(transport, random) ?? bracket(transport.local.address);
@@ -72,7 +74,8 @@ export async function openUacContext(plan: UacPlan, env: EngineEnv, random?: Ran
   let viaPort = localPort;
   if (transport.name === 'UDP') {
     try {
-      const listener = await openUdpListener({ address: transport.local.address, port: 0 });
+      const extra = await openUdpListener({ address: transport.local.address, port: 0 });
+      const listener = env.capture ? tapListener(extra, env.capture) : extra;
       session.listenAlso(listener);
       viaPort = listener.local.port;
     } catch {

@@ -18,6 +18,7 @@ import type { ServerTransaction } from '../transaction/server-transaction.js';
 import { timerConfig, type TimerConfig } from '../transaction/timer-config.js';
 import { formatEndpoint, type Endpoint } from '../transport/endpoint.js';
 import { listen } from '../transport/listen.js';
+import { tapListener } from '../transport/tap.js';
 import type { Listener, ReplyFn } from '../transport/transport.js';
 import type { AnswerPlan } from './plan.js';
 import type { EngineEnv } from './session.js';
@@ -195,12 +196,13 @@ export class AutoAnswer {
 
   /** Starts listening; returns the bound endpoint. */
   async start(): Promise<Endpoint> {
-    this.listener = await listen({
+    const listener = await listen({
       transport: this.plan.transport.toUpperCase() as Uppercase<AnswerPlan['transport']>,
       address: this.plan.address,
       port: this.plan.port,
       ...(this.plan.certificate ? { certificate: this.plan.certificate } : {}),
     });
+    this.listener = this.env.capture ? tapListener(listener, this.env.capture) : listener;
     const t = { t1: this.plan.t1, t2: this.plan.t2 };
     const reliableTimers = timerConfig({ ...t, reliable: true });
     const udpTimers = timerConfig({ ...t, reliable: false });

@@ -5,14 +5,16 @@
  * 0 all passed, 5 an expectation failed, 3/4 a test could not run (timeout, transport error),
  * 2 a file or usage error. Every output goes through the secrets mask.
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileSink, PcapCapture, PcapWriter } from '../pcap/index.js';
 import { SystemClock } from '../clock/system-clock.js';
 import { UsageError } from '../engine/errors.js';
 import type { ColorLevel } from '../present/options.js';
 import { FileError, formatFileError } from './errors.js';
 import { EngineExecutor, type PlanBuilder } from './executor.js';
 import { readTestFile } from './file.js';
-import { EXIT_INTERRUPTED, Interruption, planTests, runTests, type TestResult } from './runner.js';
+import { EXIT_INTERRUPTED, Interruption, planTests, runTests, type PlannedTest, type TestResult } from './runner.js';
 import { testFileSchema } from './schema.js';
 import { maskingStream, Secrets } from './secrets.js';
 import { githubAnnotations, githubSummary } from './report/github.js';
@@ -53,9 +55,7 @@ export interface TestFlags {
 const EXIT = { OK: 0, USAGE: 2, EXPECTATION: 5 } as const;
 
 export async function runTestCommand(files: string[], flags: TestFlags, io: TestCommandIo, deps: TestCommandDeps): Promise<number> {
-  if (flags.pcapDir !== undefined) {
-    throw new UsageError('--pcap-dir is not available yet: sipcall has no pcap writer', 'leave it out; use --json -v for every message of every test');
-  }
+  const pcapDir = flags.pcapDir === undefined ? undefined : checkPcapDir(flags.pcapDir);
   if (flags.schema) {
     io.stdout.write(`${JSON.stringify(testFileSchema(), null, 2)}\n`);
     return EXIT.OK;
@@ -118,6 +118,7 @@ export async function runTestCommand(files: string[], flags: TestFlags, io: Test
     executor: (env) => new EngineExecutor(env, deps.buildPlan, io.onInterrupt),
     onEvent: (t, e) => ordered.event(t, e),
     onResult: (r) => ordered.result(r),
+    ...(pcapDir ? { capture: (t: PlannedTest) => new PcapCapture(new PcapWriter(fileSink(join(pcapDir, pcapFileName(t.id))))) } : {}),
     interruption,
   }).finally(removeInterrupt);
   const interrupted = interruption.interrupted;
@@ -158,4 +159,27 @@ export function exitCodeFor(results: TestResult[], planned: number, interrupted 
   if (results.some((r) => r.status === 'failed')) return EXIT.EXPECTATION;
   if (results.filter(Boolean).length < planned) return 3;
   return EXIT.OK;
+}
+
+/**
+ * `--pcap-dir DIR`: one pcap per test (docs/pcap.md), named after its file and number
+ * (`pbx-smoke.yaml-2.pcap`). The directory must exist and be writable: checked before
+ * anything is sent (exit 2).
+ */
+function checkPcapDir(dir: string): string {
+  try {
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'it does not exist' : code === 'ENOTDIR' ? 'it is not a directory' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'it is not writable' : (err as Error).message;
+    throw new UsageError(`--pcap-dir ${dir}: ${why}`, 'nothing was sent; give an existing directory you can write to (mkdir -p it first)');
+  }
+  return dir;
+}
+
+/** `examples/pbx-smoke.yaml#2` → `pbx-smoke.yaml-2.pcap` (the same file twice: `…yaml(2)-2.pcap`). */
+export function pcapFileName(testId: string): string {
+  const hash = testId.lastIndexOf('#');
+  return `${basename(testId.slice(0, hash))}-${testId.slice(hash + 1)}.pcap`.replace(/[^A-Za-z0-9._()-]/g, '_');
 }

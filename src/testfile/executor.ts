@@ -69,6 +69,7 @@ export class EngineExecutor implements StepExecutor {
         for (const l of this.listeners) l(e);
         outer.sink(e);
       },
+      ...(outer.capture ? { capture: outer.capture } : {}),
     };
   }
 

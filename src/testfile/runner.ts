@@ -7,6 +7,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { SipEvent, Verdict } from '../events/types.js';
 import type { EngineEnv } from '../engine/session.js';
+import type { WireTap } from '../transport/tap.js';
 import { UsageError } from '../engine/errors.js';
 import { captureValue } from './capture.js';
 import { checkExpectations, couldNotRun, type Failure } from './expect.js';
@@ -61,6 +62,8 @@ export interface RunnerOptions {
   onEvent?(t: PlannedTest, e: SipEvent): void;
   /** A test finished (in completion order). */
   onResult?(r: TestResult): void;
+  /** `--pcap-dir`: where this test's sends and receives are captured (closed when it ends). */
+  capture?(t: PlannedTest): (WireTap & { close(): void }) | undefined;
   /**
    * Ctrl-C (`sipcall test`): once set, the running steps end (the executor's own interrupt
    * handling sends their CANCEL or BYE), no further step, retry or test starts, and the
@@ -136,13 +139,23 @@ export async function runTests(planned: PlannedTest[], opts: RunnerOptions): Pro
 async function runOne(p: PlannedTest, opts: RunnerOptions): Promise<TestResult> {
   const clock = opts.clock();
   const events: SipEvent[] = [];
+  const capture = opts.capture?.(p);
   const env: EngineEnv = {
     clock,
     sink: (e) => {
       events.push(e);
       opts.onEvent?.(p, e);
     },
+    ...(capture ? { capture } : {}),
   };
+  try {
+    return await runTest(p, opts, env, events, clock);
+  } finally {
+    capture?.close();
+  }
+}
+
+async function runTest(p: PlannedTest, opts: RunnerOptions, env: EngineEnv, events: SipEvent[], clock: Clock): Promise<TestResult> {
   const started = clock.now();
   const test = p.test;
   const deadline = test.retry ? started + test.retry.forMs : started;

@@ -23,6 +23,8 @@ export { openWs, SIP_SUBPROTOCOL } from './ws.js';
 export type { WsOptions, WsTransport } from './ws.js';
 export type { TcpListenOptions } from './tcp-listener.js';
 export { listen } from './listen.js';
+export { tapListener, tapTransport } from './tap.js';
+export type { TapDirection, WireTap } from './tap.js';
 export { DEFAULT_INCOMPLETE_MESSAGE_TIMEOUT_MS, DEFAULT_LISTEN_MAX_MESSAGE_SIZE, DEFAULT_MAX_CONNECTIONS } from './connection-limits.js';
 export type { ConnectionDrop, ConnectionLimit, ConnectionLimits } from './connection-limits.js';
 export type { ListenOptions } from './listen.js';

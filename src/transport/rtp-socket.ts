@@ -2,6 +2,7 @@ import dgram from 'node:dgram';
 import type { Endpoint } from './endpoint.js';
 import { endpointFromNode } from './endpoint.js';
 import { fromSystemError, transportError, TransportError } from './errors.js';
+import type { WireTap } from './tap.js';
 
 /** Where RTP may be bound: `--rtp-port N` (exactly N) or `--rtp-port A-B` (an even port in the range). */
 export interface RtpPortChoice {
@@ -40,6 +41,8 @@ export class RtpSocketPair {
   private handler: RtpPacketHandler = () => {};
   private unreachable: (channel: RtpChannel, err: TransportError) => void = () => {};
   private closed = false;
+  private tap: WireTap | undefined;
+  private remotes: Partial<Record<RtpChannel, Endpoint>> = {};
 
   private constructor(
     readonly local: Endpoint,
@@ -92,6 +95,16 @@ export class RtpSocketPair {
     this.handler = handler;
   }
 
+  /** Shows every datagram sent and received on both channels to `tap` (`--pcap`). */
+  tapWith(tap: WireTap): void {
+    this.tap = tap;
+  }
+
+  /** Our end of a channel. */
+  private localOf(channel: RtpChannel): Endpoint {
+    return channel === 'rtp' ? this.local : { ...this.local, port: this.rtcpPort };
+  }
+
   /** ICMP port unreachable (or another send error) on a channel, reported by its connected socket. */
   onUnreachable(handler: (channel: RtpChannel, err: TransportError) => void): void {
     this.unreachable = handler;
@@ -121,6 +134,7 @@ export class RtpSocketPair {
       this.attach(channel, s);
       s.on('error', (err) => this.unreachable(channel, fromSystemError(err, { transport: 'UDP', remote: { address: rtp.address, port } })));
       this.senders[channel] = s;
+      this.remotes[channel] = { address: rtp.address, port, family: rtp.family };
       if (this.closed) s.close();
     }
   }
@@ -134,6 +148,8 @@ export class RtpSocketPair {
     } catch {
       return false;
     }
+    const to = this.remotes[channel];
+    if (this.tap && to) this.tap.datagram('out', this.localOf(channel), to, buf.subarray(0, length));
     return true;
   }
 
@@ -152,7 +168,9 @@ export class RtpSocketPair {
   private attach(channel: RtpChannel, s: dgram.Socket): void {
     s.on('message', (buf, rinfo) => {
       const t = this.now();
-      if (!this.closed) this.handler(channel, buf, rinfo, t);
+      if (this.closed) return;
+      this.tap?.datagram('in', this.localOf(channel), endpointFromNode(rinfo.address, rinfo.port), buf);
+      this.handler(channel, buf, rinfo, t);
     });
   }
 }

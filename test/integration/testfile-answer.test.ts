@@ -2,7 +2,8 @@
 // run beside it with --jobs 2, calls it (UDP, loopback); a SIPp UAC calls an answer step from
 // outside; an answer that no call reaches fails as a timeout (exit 3) saying so. And Ctrl-C
 // while a step's INVITE rings at SIPp: CANCEL on the wire, exit 130.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +51,25 @@ describe('answer steps', () => {
     // the answering test saw the INVITE, the ACK and the caller's BYE
     const answered = lines.filter((l) => l.type === 'request.received' && l.test?.endsWith('#1')).map((l) => l.method);
     expect(answered).toEqual(expect.arrayContaining(['INVITE', 'ACK', 'BYE']));
+  });
+
+  it.skipIf(requirePeers('tshark').skip)('--pcap-dir: one pcap per test; tshark reads in each the SIP messages that test sent and received, no more, no less', async () => {
+    const [port, busy] = await freePorts(2);
+    held.push(port!, busy!);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sipcall-pcapdir-'));
+    const r = await sipcall([ANSWER, '--jobs', '4', '--var', `port=${port}`, '--var', `busy=${busy}`, '--json', '--pcap-dir', dir]);
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['answer.yaml-1.pcap', 'answer.yaml-2.pcap', 'answer.yaml-3.pcap', 'answer.yaml-4.pcap']);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; test?: string; retransmission?: boolean });
+    for (const n of [1, 2, 3, 4]) {
+      const file = path.join(dir, `answer.yaml-${n}.pcap`);
+      expect(existsSync(file)).toBe(true);
+      const sip = execFileSync('tshark', ['-n', '-r', file, '-Y', 'sip', '-T', 'fields', '-e', 'sip.CSeq'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+      // what the event stream says this test put on the wire or took from it
+      const mine = lines.filter((l) => l.test?.endsWith(`#${n}`) && ['request.sent', 'response.received', 'request.received', 'response.sent'].includes(l.type));
+      expect(sip.length, `test ${n}`).toBe(mine.length);
+      expect(sip.length).toBeGreaterThanOrEqual(4);
+    }
   });
 
   it('an answer step that no call reaches fails as a timeout: exit 3, a message naming the port', async () => {

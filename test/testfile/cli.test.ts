@@ -19,10 +19,10 @@ describe('sipcall test (in process)', () => {
     expect(testFileSchema().required).toEqual(['tests']);
   });
 
-  it('--pcap-dir is a usage error (no pcap writer yet), and so is no file', async () => {
+  it('--pcap-dir that does not exist is a usage error before anything is read or sent, and so is no file', async () => {
     const io = fakeIo();
-    expect(await run(['test', 'a.yaml', '--pcap-dir', '/tmp/x'], io)).toBe(2);
-    expect(io.err.text).toContain('--pcap-dir is not available yet');
+    expect(await run(['test', 'a.yaml', '--pcap-dir', '/nonexistent-sipcall-dir/x'], io)).toBe(2);
+    expect(io.err.text).toContain('--pcap-dir /nonexistent-sipcall-dir/x: it does not exist');
     const none = fakeIo();
     expect(await run(['test'], none)).toBe(2);
     expect(none.err.text).toContain('no test file given');

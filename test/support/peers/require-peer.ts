@@ -11,7 +11,7 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
-export type PeerName = 'sipp' | 'kamailio' | 'dnsmasq' | 'baresip';
+export type PeerName = 'sipp' | 'kamailio' | 'dnsmasq' | 'baresip' | 'tshark';
 
 /** The Debian package that provides each peer (what .ci/run installs). */
 export const PEER_PACKAGES: Readonly<Record<PeerName, string>> = {
@@ -19,6 +19,7 @@ export const PEER_PACKAGES: Readonly<Record<PeerName, string>> = {
   kamailio: 'kamailio',
   dnsmasq: 'dnsmasq',
   baresip: 'baresip-core',
+  tshark: 'tshark',
 };
 
 // Kamailio lives in /usr/sbin, which is not on every user's PATH.
