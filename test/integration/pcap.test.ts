@@ -1,5 +1,5 @@
 // `--pcap FILE` (docs/pcap.md) proven with tshark: `sipcall invite` calls `sipcall answer`
-// over UDP, TCP and TLS, both with --pcap and --json -v; each pcap, read by tshark, holds
+// over UDP, TCP, TLS, WS and WSS, both with --pcap and --json -v; each pcap, read by tshark, holds
 // every SIP message of that side's event stream (`wire` events), in the same order, with the
 // same start lines and directions, and the RTP each side sent and received.
 import { execFile, spawn } from 'node:child_process';
@@ -58,11 +58,12 @@ describe.skipIf(tshark.skip)('--pcap read by tshark: sipcall invite → sipcall 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const transport of ['udp', 'tcp', 'tls'] as const) {
+  for (const transport of ['udp', 'tcp', 'tls', 'ws', 'wss'] as const) {
     it(`over ${transport.toUpperCase()}: each side's pcap has its SIP messages as its event stream has them, and its RTP`, async () => {
-      if (transport === 'tls') expect(pki, 'openssl is needed for the TLS certificates').toBeDefined();
-      const cert = transport === 'tls' ? ['--cert', pki!.valid.cert, '--key', pki!.valid.key] : [];
-      const ca = transport === 'tls' ? ['--ca', pki!.ca] : [];
+      const secure = transport === 'tls' || transport === 'wss';
+      if (secure) expect(pki, 'openssl is needed for the TLS certificates').toBeDefined();
+      const cert = secure ? ['--cert', pki!.valid.cert, '--key', pki!.valid.key] : [];
+      const ca = secure ? ['--ca', pki!.ca] : [];
       const calleePcap = join(dir, `answer-${transport}.pcap`);
       const callerPcap = join(dir, `invite-${transport}.pcap`);
       const answer = startCli(['answer', '--port', '0', '--transport', transport, '--ring', '50', '-v', '--no-input', '--pcap', calleePcap, ...cert]);
@@ -77,8 +78,9 @@ describe.skipIf(tshark.skip)('--pcap read by tshark: sipcall invite → sipcall 
         answerCode = await answer.done;
         expect(answerCode).toBe(0);
 
-        // TLS: its plain text is written as TCP on the real ports; tshark is told it is SIP.
-        const decodeAs = transport === 'tls' ? ['-d', `tcp.port==${port},sip`] : [];
+        // TLS, WS, WSS: the SIP messages they carry are written as TCP on the real ports (no TLS
+        // records, no WebSocket frames); tshark is told that port is SIP.
+        const decodeAs = transport === 'udp' || transport === 'tcp' ? [] : ['-d', `tcp.port==${port},sip`];
 
         // The caller: the answerer's port is the other end ("in" when it is the source).
         const callerWire = sipInEvents(call.events);
