@@ -16,6 +16,7 @@ import { ofType, resultOf, runCli, startCli } from './uac-helpers.js';
 
 const exec = promisify(execFile);
 const tshark = requirePeers('tshark');
+const sngrep = requirePeers('sngrep');
 
 /** Runs tshark over `file` with `args`; returns its lines split on tabs. */
 async function tsharkFields(file: string, args: string[]): Promise<string[][]> {
@@ -103,6 +104,15 @@ describe.skipIf(tshark.skip)('--pcap read by tshark: sipcall invite → sipcall 
         // …and the callee's pcap has them arriving (loopback loses none)
         const calleeRtp = await tsharkFields(calleePcap, ['-Y', 'rtp', '-e', 'udp.srcport']);
         expect(calleeRtp.filter(([s]) => Number(s) === rtpPort).length).toBe(rtp.sent);
+
+        // sngrep reads the file as SIP: asked to save the dialogs it found (-N: no UI), it writes
+        // back every SIP message of the capture. (TLS/WS/WSS: their plain text is on ports sngrep
+        // does not take for SIP; it is checked over UDP and TCP.)
+        if (!sngrep.skip && (transport === 'udp' || transport === 'tcp')) {
+          const resaved = join(dir, `sngrep-${transport}.pcap`);
+          await exec('sngrep', ['-I', callerPcap, '-N', '-q', '-O', resaved], { timeout: 15_000 });
+          expect(await sipInPcap(resaved, port, decodeAs)).toEqual(await sipInPcap(callerPcap, port, decodeAs));
+        }
 
         // Checksums (IP, UDP, TCP) all verify.
         const bad = await tsharkFields(callerPcap, ['-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE', '-Y', 'ip.checksum.status == 0 || udp.checksum.status == 0 || tcp.checksum.status == 0', '-e', 'frame.number']);

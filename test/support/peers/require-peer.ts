@@ -11,7 +11,7 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
-export type PeerName = 'sipp' | 'kamailio' | 'dnsmasq' | 'baresip' | 'tshark';
+export type PeerName = 'sipp' | 'kamailio' | 'dnsmasq' | 'baresip' | 'tshark' | 'sngrep';
 
 /** The Debian package that provides each peer (what .ci/run installs). */
 export const PEER_PACKAGES: Readonly<Record<PeerName, string>> = {
@@ -20,6 +20,7 @@ export const PEER_PACKAGES: Readonly<Record<PeerName, string>> = {
   dnsmasq: 'dnsmasq',
   baresip: 'baresip-core',
   tshark: 'tshark',
+  sngrep: 'sngrep',
 };
 
 // Kamailio lives in /usr/sbin, which is not on every user's PATH.
