@@ -1,36 +1,20 @@
 import { Command, Option } from 'commander';
 import { addRouteOptions } from './route-options.js';
 import { addDnsOptions } from './dns-options.js';
+import type { PlanFlags } from '../engine/flags/types.js';
 
-/** Options every SIP-sending command takes. */
-export interface CommonFlags {
-  from?: string;
+/**
+ * Options every SIP-sending command takes: the flags a plan is built from (shared with the
+ * library API, src/engine/flags/types.ts), plus the output flags only the CLI has.
+ */
+export interface CommonFlags extends PlanFlags {
   header: string[];
-  userAgent?: string;
-  transport?: string;
-  local?: string;
-  t1?: string;
-  t2?: string;
-  t4?: string;
-  expect?: string;
-  json?: boolean;
   verbose?: boolean;
   quiet?: boolean;
   color?: boolean;
-  input?: boolean;
   ladder?: boolean;
   timers?: boolean;
   debug?: boolean;
-  user?: string;
-  authUser?: string;
-  password?: string;
-  passwordFile?: string;
-  ha1?: string;
-  ipv4?: boolean;
-  ipv6?: boolean;
-  proxy?: string;
-  route?: string[];
-  dnsServer?: string;
   /** `--pcap FILE` (docs/pcap.md). */
   pcap?: string;
 }
