@@ -21,13 +21,15 @@ const ALLOWED: Record<string, string[]> = {
   transport: ['transport', 'sip', 'events'],
   // `--pcap` (docs/pcap.md): packets from what the transport layer's tap sees.
   pcap: ['pcap', 'transport'],
-  present: ['present', 'events', 'sip'],
+  present: ['present', 'events', 'sip', 'load'],
+  // `sipcall load` (docs/load.md): the load engine and its pure schedule, metrics and merge.
+  load: ['load', 'sip', 'clock', 'events', 'auth', 'transaction', 'transport'],
   engine: ['engine', 'sip', 'clock', 'events', 'auth', 'dialog', 'transaction', 'transport', 'media'],
   // `sipcall test` files (docs/testfile.md): run through the engine, reported through present/.
   testfile: ['testfile', 'engine', 'present', 'sip', 'clock', 'events', 'pcap', 'transport'],
   // The library API (docs/library.md): promise-returning runs of the engine.
-  api: ['api', 'engine', 'sip', 'clock', 'events', 'transaction'],
-  cli: ['cli', 'engine', 'present', 'sip', 'clock', 'events', 'auth', 'dialog', 'transaction', 'transport', 'media', 'testfile', 'pcap'],
+  api: ['api', 'engine', 'sip', 'clock', 'events', 'transaction', 'pcap'],
+  cli: ['cli', 'engine', 'present', 'sip', 'clock', 'events', 'auth', 'dialog', 'transaction', 'transport', 'media', 'testfile', 'pcap', 'load'],
 };
 
 function files(dir: string): string[] {

@@ -1,6 +1,7 @@
 import { SystemClock } from '../clock/system-clock.js';
 import type { CallControls } from '../engine/call.js';
 import { UsageError } from '../engine/errors.js';
+import { openPcapFile, PcapFileError, type PcapCapture } from '../pcap/index.js';
 import { decideExit } from '../engine/exit-codes.js';
 import type { UacPlan } from '../engine/plan.js';
 import { runUac } from '../engine/run-uac.js';
@@ -95,7 +96,8 @@ async function execute<R extends SipResult>(cmd: ApiCommand, opts: ApiCommand['o
       }
     }
   };
-  const env: EngineEnv = { clock, sink: emit };
+  const capture = openCapture(opts.pcap); // before anything is sent: an unwritable path is a UsageError
+  const env: EngineEnv = { clock, sink: emit, ...(capture ? { capture } : {}) };
 
   // The AbortSignal is the library's Ctrl-C: every handler the engine registers hears it, and
   // one registered after the abort hears it at once (a redirect or failover attempt).
@@ -151,5 +153,18 @@ async function execute<R extends SipResult>(cmd: ApiCommand, opts: ApiCommand['o
   } finally {
     signal?.removeEventListener('abort', onAbort);
     handlers.clear();
+    capture?.close();
+  }
+}
+
+/** The `pcap` option (docs/pcap.md): the file opened now, or a UsageError naming `--pcap`. */
+function openCapture(path: unknown): PcapCapture | undefined {
+  if (path === undefined) return undefined;
+  if (typeof path !== 'string' || path === '') throw new UsageError('--pcap: pcap must be a file name', "example: { pcap: 'call.pcap' }");
+  try {
+    return openPcapFile(path);
+  } catch (err) {
+    if (err instanceof PcapFileError) throw new UsageError(`--pcap ${err.message}`, 'nothing was sent; give a file in a directory you can write to');
+    throw err;
   }
 }

@@ -78,6 +78,12 @@ export interface CommonOptions {
   followRedirects?: boolean;
   /** The final statuses that count as success (`--expect`): `200`, `'4xx'`, `[486, 603]`. Otherwise the outcome is `expectation-failed`. */
   expect?: number | string | ReadonlyArray<number | string>;
+  /**
+   * Write what the run sent and received (SIP, RTP, RTCP) to this pcap file, as `--pcap FILE`
+   * does (docs/pcap.md). A path that cannot be written is a {@link UsageError} before anything
+   * is sent; an existing file is overwritten.
+   */
+  pcap?: string;
   /** Called with every event of the run, in order, as it happens (the stream the CLI's printers read; docs/events.md). */
   onEvent?: (event: SipEvent) => void;
   /**

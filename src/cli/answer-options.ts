@@ -42,3 +42,27 @@ export function byeAfterFrom(flags: ParsedCommand['flags']): Pick<AnswerPlan, 'b
   const v = flags['byeAfter'];
   return v === undefined ? {} : { byeAfterS: parseSeconds(String(v), '--bye-after') };
 }
+
+/**
+ * `answer --load` (docs/answer-load.md): UDP and signalling only. Flags that need per-call media,
+ * a person, or our own requests do not go with it: a usage error names the first one.
+ */
+export function loadFrom(flags: ParsedCommand['flags'], transport: AnswerPlan['transport']): Pick<AnswerPlan, 'load'> {
+  if (flags['load'] !== true) return {};
+  if (transport !== 'udp') throw new UsageError(`--load serves UDP only, but answer listens on ${transport.toUpperCase()}`, 'leave out --transport, or --load');
+  const conflicts: Array<[string, string]> = [
+    ['byeAfter', '--bye-after'],
+    ['play', '--play'],
+    ['echo', '--echo'],
+    ['record', '--record'],
+    ['recordBoth', '--record-both'],
+    ['dtmf', '--dtmf'],
+    ['rtpPort', '--rtp-port'],
+    ['pcap', '--pcap'],
+  ];
+  for (const [key, flag] of conflicts) {
+    if (flags[key] !== undefined && flags[key] !== false) throw new UsageError(`${flag} does not go with --load`, '--load answers with signalling only (no media, no BYE of ours, no capture); leave one of them out');
+  }
+  if (Array.isArray(flags['fault']) && flags['fault'].length > 0) throw new UsageError('--fault does not go with --load', 'leave one of them out');
+  return { load: true };
+}

@@ -4,14 +4,26 @@ import type { SipEvent } from '../events/types.js';
 const ORDER = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'MESSAGE', 'INFO', 'NOTIFY'];
 
 /**
+ * Transport errors that mean a peer sent bytes that are not a message (RFC 3261 §18.3: a stream
+ * that cannot be framed, one too large, one cut off by the peer closing mid-message).
+ */
+const UNFRAMEABLE = new Set(['FRAMING', 'MESSAGE_TOO_LARGE', 'CLOSED_MID_MESSAGE']);
+
+/**
  * What `sipcall answer` served, counted from its event stream as it flows (nothing else is
  * kept): requests by method, first copies only (a re-sent INVITE, RFC 3261 §17.2.1, is not a
- * new request).
+ * new request); and the bad messages: those that did not parse (`message.invalid`), those a
+ * stream transport could not frame, and responses that matched no transaction of ours.
  */
 export class AnswerTally {
   private readonly byMethod = new Map<string, number>();
+  /** Bad messages by kind. */
+  readonly bad = { unparseable: 0, unframeable: 0, stray: 0 };
 
   add(e: SipEvent): void {
+    if (e.type === 'message.invalid') this.bad.unparseable += 1;
+    else if (e.type === 'transport.error' && UNFRAMEABLE.has(e.code)) this.bad.unframeable += 1;
+    else if (e.type === 'response.stray') this.bad.stray += 1;
     if (e.type !== 'request.received' || e.retransmission) return;
     this.byMethod.set(e.method, (this.byMethod.get(e.method) ?? 0) + 1);
   }
@@ -23,12 +35,15 @@ export class AnswerTally {
 
   /**
    * The result's summary: `answer: stopped by Ctrl-C after 12.3 s; served 3 calls (2 with
-   * media); requests: 3 INVITE, 3 ACK, 3 BYE, 15 OPTIONS`.
+   * media); requests: 3 INVITE, 3 ACK, 3 BYE, 15 OPTIONS`, and when bad messages came,
+   * `; bad messages: 4 unparseable, 1 unframeable, 2 stray responses`.
    */
   summary(stoppedBy: string, elapsedMs: number, served: { calls: number; withMedia: number }): string {
     const calls = served.calls === 0 ? 'no calls' : `${served.calls} call${served.calls === 1 ? '' : 's'} (${served.withMedia} with media)`;
     const rank = (m: string) => (ORDER.includes(m) ? ORDER.indexOf(m) : ORDER.length);
     const methods = [...this.byMethod].sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)).map(([m, n]) => `${n} ${m}`);
-    return `answer: stopped ${stoppedBy} after ${(elapsedMs / 1000).toFixed(1)} s; served ${calls}; ${methods.length ? `requests: ${methods.join(', ')}` : 'no requests'}`;
+    const { unparseable, unframeable, stray } = this.bad;
+    const bad = [unparseable ? `${unparseable} unparseable` : '', unframeable ? `${unframeable} unframeable` : '', stray ? `${stray} stray response${stray === 1 ? '' : 's'}` : ''].filter(Boolean);
+    return `answer: stopped ${stoppedBy} after ${(elapsedMs / 1000).toFixed(1)} s; served ${calls}; ${methods.length ? `requests: ${methods.join(', ')}` : 'no requests'}${bad.length ? `; bad messages: ${bad.join(', ')}` : ''}`;
   }
 }

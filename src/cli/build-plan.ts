@@ -4,7 +4,7 @@ import { DEFAULT_USER_AGENT, withMedia } from '../engine/flags/build-plan.js';
 import type { AnswerPlan } from '../engine/plan.js';
 import type { ParsedCommand } from './program.js';
 import { parseInteger, parseLocal, parsePositiveMs, parseSeconds } from './parse-values.js';
-import { answerTransportFrom, byeAfterFrom } from './answer-options.js';
+import { answerTransportFrom, byeAfterFrom, loadFrom } from './answer-options.js';
 
 // Flags → UAC plans is shared with the library API (src/api/): it lives in the engine
 // (src/engine/flags/build-plan.ts), and the CLI passes commander's flags to it unchanged.
@@ -27,13 +27,20 @@ export function buildAnswerPlan(cmd: ParsedCommand): AnswerPlan {
     address: local.address ?? '127.0.0.1',
     port: parseInteger(String(f.port ?? '0'), '--port', 0, 65535),
     respond,
-    ringMs: parseSeconds(String(f.ring ?? '500'), '--ring'),
+    ringMs: parseRingMs(String(f.ring ?? '500')),
     t1,
     t2,
     userAgent,
     durationS: f.duration !== undefined ? parseSeconds(String(f.duration), '--duration', true) : undefined,
     ...(certificate ? { certificate } : {}),
     ...byeAfterFrom(f),
-    ...withMedia(f),
+    // --load: signalling only (docs/answer-load.md).
+    ...(f.load === true ? loadFrom(f, transport) : withMedia(f)),
   };
+}
+
+/** `answer --ring MS`: milliseconds between the 180 and the final response (0: at once). */
+function parseRingMs(text: string): number {
+  if (!/^\s*\d+\s*$/.test(text)) throw new UsageError(`--ring must be a whole number of milliseconds, got ${JSON.stringify(text)}`, 'example: --ring 500 (0 answers at once)');
+  return parseInteger(text, '--ring (ms)', 0, 2 ** 31 - 1);
 }

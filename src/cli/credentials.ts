@@ -1,6 +1,7 @@
 import type { DigestCredentials } from '../auth/index.js';
 import type { UacPlan } from '../engine/plan.js';
 import { applyCredentialFlags } from '../engine/flags/credentials.js';
+import { visible } from '../present/visible.js';
 import type { CliIo } from './io.js';
 import type { ParsedCommand } from './program.js';
 
@@ -17,13 +18,16 @@ export function applyCredentials(plan: UacPlan, flags: ParsedCommand['flags'], i
   applyCredentialFlags(plan, flags, { env: io.env, ...(tty ? { prompt: (username: string, realm: string) => promptPassword(io, username, realm) } : {}) });
 }
 
-/** A masked prompt (inquirer, loaded only here) on stderr, so stdout stays clean. */
+/**
+ * A masked prompt (inquirer, loaded only here) on stderr, so stdout stays clean. The realm is
+ * the peer's: its control characters are shown, not obeyed (src/present/visible.ts).
+ */
 async function promptPassword(io: CliIo, username: string, realm: string): Promise<DigestCredentials | undefined> {
   const { default: inquirer } = await import('inquirer');
   const prompt = inquirer.createPromptModule({ input: io.stdin as NodeJS.ReadableStream, output: io.stderr as NodeJS.WritableStream } as Parameters<typeof inquirer.createPromptModule>[0]);
   try {
     const { password } = await prompt<{ password: string }>([
-      { type: 'password', name: 'password', mask: '*', message: `Password for ${username}${realm ? ` (realm "${realm}")` : ''}:` },
+      { type: 'password', name: 'password', mask: '*', message: `Password for ${visible(username)}${realm ? ` (realm "${visible(realm)}")` : ''}:` },
     ]);
     return password ? { username, password } : undefined;
   } catch {

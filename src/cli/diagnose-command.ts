@@ -8,6 +8,7 @@ import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import type { ParsedCommand } from './program.js';
 import { openPcapOption } from './pcap-option.js';
+import { visibleDeep } from '../present/visible.js';
 
 /**
  * `sipcall diagnose TARGET [--invite]`: runs the battery (src/engine/diagnose.ts) and prints a
@@ -28,7 +29,7 @@ export async function runDiagnoseCommand(cmd: ParsedCommand, io: CliIo): Promise
   let report: DiagnoseReport;
   try {
     report = await runDiagnose({ options, invite: cmd.flags.invite === true }, env, { onInterrupt: io.onInterrupt }, (s) => {
-      io.stdout.write(json ? `${JSON.stringify({ type: 'diagnose.step', t: Math.round(clock.now()), ...s })}\n` : `${row(s, style)}\n`);
+      io.stdout.write(json ? `${JSON.stringify({ type: 'diagnose.step', t: Math.round(clock.now()), ...s })}\n` : `${row(visibleDeep(s), style)}\n`);
     });
   } finally {
     capture?.close();
@@ -37,7 +38,8 @@ export async function runDiagnoseCommand(cmd: ParsedCommand, io: CliIo): Promise
   if (json) {
     io.stdout.write(`${JSON.stringify({ type: 'diagnose.result', t: Math.round(clock.now()), ...report, exitCode })}\n`);
   } else {
-    for (const line of closing(report, exitCode, style, cmd.flags.quiet === true)) io.stdout.write(`${line}\n`);
+    // The peer's words (reason phrases, header values) with their controls shown (visible.ts).
+    for (const line of closing(visibleDeep(report), exitCode, style, cmd.flags.quiet === true)) io.stdout.write(`${line}\n`);
   }
   return exitCode;
 }

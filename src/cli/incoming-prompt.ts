@@ -1,6 +1,7 @@
 import type { CallDecision, IncomingCall } from '../engine/uas.js';
 import { parseTarget } from '../engine/target.js';
 import { isPromptCtrlC, promptOutput } from './call-keys.js';
+import { visible } from '../present/visible.js';
 import type { CliIo } from './io.js';
 
 export interface IncomingPromptOptions {
@@ -34,9 +35,10 @@ export function incomingPrompt(io: CliIo, opts: IncomingPromptOptions): (call: I
   async function one(call: IncomingCall): Promise<CallDecision> {
     const release = opts.holdOutput?.();
     try {
-      const subject = call.subject ? ` — "${call.subject}"` : '';
-      const codecs = call.codecs.length ? call.codecs.join(', ') : 'no SDP offer';
-      const pick = await choose(`incoming call from ${call.from}${subject} (offers ${codecs}):`);
+      // Who calls, the subject and the codecs are the caller's bytes: controls shown, not obeyed.
+      const subject = call.subject ? ` — "${visible(call.subject)}"` : '';
+      const codecs = call.codecs.length ? visible(call.codecs.join(', ')) : 'no SDP offer';
+      const pick = await choose(`incoming call from ${visible(call.from)}${subject} (offers ${codecs}):`);
       if (pick === 'answer') return { action: 'answer' };
       if (pick === '302') {
         const typed = (await ask('redirect to (a SIP URI):')).trim();

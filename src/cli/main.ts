@@ -10,6 +10,7 @@ import { analyzeRun } from '../engine/verdict/index.js';
 import type { EngineEnv } from '../engine/session.js';
 import { AutoAnswer } from '../engine/uas.js';
 import { AnswerTally } from './answer-summary.js';
+import { answerLoadLine, answerLoadSummary, type AnswerLoadFigures } from '../present/answer-load.js';
 import { TimerConfigError } from '../transaction/timer-config.js';
 import { buildAnswerPlan, buildUacPlan, DEFAULT_USER_AGENT } from './build-plan.js';
 import { applyCredentials } from './credentials.js';
@@ -28,6 +29,7 @@ import { resolveColorLevel } from '../present/index.js';
 import { buildProgram, COMMAND_NAMES, type ParsedCommand } from './program.js';
 import { allEvents, noEvents, verdictEvents, type RunEvents } from './run-events.js';
 import { openPcapOption } from './pcap-option.js';
+import { visible } from '../present/visible.js';
 
 /** The version printed by `sipcall --version`. */
 export const VERSION = '0.1.0';
@@ -64,14 +66,14 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
     return await execute(parsed, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`sipcall: ${err.message}${err.hint ? `; ${err.hint}` : ''}\n`);
+      io.stderr.write(`sipcall: ${visible(err.message)}${err.hint ? `; ${visible(err.hint)}` : ''}\n`);
       return EXIT.USAGE;
     }
     if (err instanceof TimerConfigError) {
       io.stderr.write(`sipcall: ${err.message}\n`);
       return EXIT.USAGE;
     }
-    io.stderr.write(`sipcall: internal error: ${(err as Error)?.message ?? String(err)}. This is a bug; please report it with the command you ran${debug ? '' : ' (add --debug for details)'}.\n`);
+    io.stderr.write(`sipcall: internal error: ${visible((err as Error)?.message ?? String(err))}. This is a bug; please report it with the command you ran${debug ? '' : ' (add --debug for details)'}.\n`);
     if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
     return EXIT.INTERNAL;
   }
@@ -234,11 +236,12 @@ async function runAnswer(cmd: ParsedCommand, io: CliIo): Promise<number> {
       },
     };
     const uas = new AutoAnswer(plan, env);
-    // On a terminal a person decides each call (answer, reject, decline, redirect).
-    if (controls.askIncoming) uas.ask = controls.askIncoming;
+    // On a terminal a person decides each call (answer, reject, decline, redirect); not under load.
+    if (controls.askIncoming && !plan.load) uas.ask = controls.askIncoming;
     const local = await uas.start();
     const since = env.clock.now();
-    env.sink({ type: 'note', t: env.clock.now(), level: 'info', text: `answering on ${local.family === 6 ? `[${local.address}]` : local.address}:${local.port} (${plan.transport.toUpperCase()}): INVITE → 100, 180, ${plan.respond} after ${plan.ringMs} ms; Ctrl-C to stop` });
+    env.sink({ type: 'note', t: env.clock.now(), level: 'info', text: `answering on ${local.family === 6 ? `[${local.address}]` : local.address}:${local.port} (${plan.transport.toUpperCase()}): INVITE → ${plan.load ? '180' : '100, 180'}, ${plan.respond} after ${plan.ringMs} ms${plan.load ? ' (--load: no per-message output)' : ''}; Ctrl-C to stop` });
+    const load = plan.load ? loadSeconds(uas.loadCounters!, env, io.stdout.isTTY === true && cmd.flags.json !== true && cmd.flags.quiet !== true) : undefined;
     const stopped = await new Promise<'interrupt' | 'duration'>((resolve) => {
       let remove = controls.onInterrupt(() => {
         remove();
@@ -258,11 +261,41 @@ async function runAnswer(cmd: ParsedCommand, io: CliIo): Promise<number> {
         });
       }
     });
+    load?.stop();
     await uas.close();
     const by = stopped === 'interrupt' ? 'by Ctrl-C' : 'by --duration';
+    if (load) return { outcome: 'success', summary: answerLoadSummary(by, env.clock.now() - since, uas.loadCounters!, load.peak()) };
     return { outcome: 'success', summary: tally.summary(by, env.clock.now() - since, uas.served) };
   };
   return withPresenter(cmd, io, 'caller', undefined, job, verdictEvents());
+}
+
+/**
+ * `answer --load`: samples the fast path's counters once a second for the peak rate, and on a
+ * terminal says the rate in a note (src/present/answer-load.ts).
+ */
+function loadSeconds(counters: AnswerLoadFigures, env: EngineEnv, show: boolean): { stop(): void; peak(): number } {
+  let before = { ...counters };
+  let at = env.clock.now();
+  let peak = 0;
+  let timer: ReturnType<EngineEnv['clock']['setTimer']> | undefined;
+  const second = (): void => {
+    const now = env.clock.now();
+    const rate = Math.round(((counters.answered - before.answered) * 1000) / Math.max(1, now - at));
+    peak = Math.max(peak, rate);
+    if (show) env.sink({ type: 'note', t: now, level: 'info', code: 'answer-load', text: answerLoadLine(counters, before, now - at) });
+    before = { ...counters };
+    at = now;
+    timer = env.clock.setTimer(1000, second);
+  };
+  timer = env.clock.setTimer(1000, second);
+  return {
+    stop: () => {
+      if (timer !== undefined) env.clock.clearTimer(timer);
+      timer = undefined;
+    },
+    peak: () => peak,
+  };
 }
 
 /** `sipcall test FILE…` (src/testfile/, docs/testfile.md): each step's plan is built as its command's. */

@@ -1,5 +1,8 @@
 import { UsageError } from '../engine/errors.js';
-import { fileSink, PcapCapture, PcapWriter } from '../pcap/index.js';
+import { openPcapFile, PcapFileError, type PcapCapture } from '../pcap/index.js';
+
+/** What a usage error about an unwritable capture file tells the user to do. */
+const PCAP_PATH_HINT = 'nothing was sent; give a file in a directory you can write to';
 
 /**
  * Opens the `--pcap FILE` of a command (docs/pcap.md), before anything is sent: the file is
@@ -8,19 +11,11 @@ import { fileSink, PcapCapture, PcapWriter } from '../pcap/index.js';
  */
 export function openPcapOption(flags: { pcap?: unknown }): PcapCapture | undefined {
   if (typeof flags.pcap !== 'string') return undefined;
-  const path = flags.pcap;
-  if (path === '') throw new UsageError('--pcap needs a file name');
+  if (flags.pcap === '') throw new UsageError('--pcap needs a file name');
   try {
-    return new PcapCapture(new PcapWriter(fileSink(path)));
+    return openPcapFile(flags.pcap);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why =
-      e.code === 'ENOENT' ? 'its directory does not exist'
-      : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied'
-      : e.code === 'EISDIR' ? 'it is a directory'
-      : e.code === 'ENOTDIR' ? 'a part of the path is not a directory'
-      : e.code === 'EROFS' ? 'the file system is read-only'
-      : (e.message ?? String(err));
-    throw new UsageError(`--pcap ${path}: cannot write it: ${why}${e.code ? ` (${e.code})` : ''}`, 'nothing was sent; give a file in a directory you can write to');
+    if (err instanceof PcapFileError) throw new UsageError(`--pcap ${err.message}`, PCAP_PATH_HINT);
+    throw err;
   }
 }

@@ -12,6 +12,7 @@ import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import type { ParsedCommand } from './program.js';
 import { familyFrom } from './route-options.js';
+import { visibleDeep } from '../present/visible.js';
 
 /**
  * `sipcall resolve TARGET [--json] [--dns-server HOST[:PORT]] [-4|-6] [--transport T]`: what
@@ -71,7 +72,8 @@ export async function runResolveCommand(cmd: ParsedCommand, io: CliIo, lookups?:
     io.stdout.write(`${JSON.stringify(result)}\n`);
   } else {
     const level = resolveColorLevel({ color: f.color === true, noColor: f.color === false }, io.env, io.stdout.isTTY === true);
-    for (const line of resolveLines(result, createStyle(level), f.quiet === true)) io.stdout.write(`${line}\n`);
+    // DNS names and failure texts come from the network: controls shown, not obeyed (visible.ts).
+    for (const line of resolveLines(visibleDeep(result), createStyle(level), f.quiet === true)) io.stdout.write(`${line}\n`);
   }
   return exitCode;
 }

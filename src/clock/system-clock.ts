@@ -2,6 +2,7 @@ import type { Clock, TimerHandle } from './clock.js';
 import type { DeadlineClock, DeadlineTask } from './deadline.js';
 import { DeadlineQueue, type DeadlineEntry } from './deadline-queue.js';
 import { SpinBudget } from './precise-wait.js';
+import { LongTimeout, MAX_HOST_DELAY_MS } from './long-timeout.js';
 
 /** The one adapter from `Clock` to Node's timers; time 0 is when it was created. */
 export class SystemClock implements Clock, DeadlineClock {
@@ -10,7 +11,11 @@ export class SystemClock implements Clock, DeadlineClock {
   private readonly origin = process.hrtime.bigint();
   private readonly deadlines = new DeadlineQueue(
     () => this.now(),
-    { set: (ms, fn) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
+    // Any delay, however long (long-timeout.ts: Node fires a delay over 2^31 − 1 ms after 1 ms).
+    {
+      set: (ms, fn) => (ms <= MAX_HOST_DELAY_MS ? setTimeout(fn, Math.max(0, ms)) : new LongTimeout(ms, fn)),
+      clear: (h) => (h instanceof LongTimeout ? h.cancel() : clearTimeout(h as ReturnType<typeof setTimeout>)),
+    },
     new SpinBudget(() => this.now()),
   );
 
@@ -18,12 +23,17 @@ export class SystemClock implements Clock, DeadlineClock {
     return Number(process.hrtime.bigint() - this.origin) / 1e6;
   }
 
+  /**
+   * Any delay: one longer than Node's 2^31 − 1 ms (or NaN) is a chain of shorter waits
+   * (long-timeout.ts); the common short one stays a plain Node timer.
+   */
   setTimer(ms: number, fn: () => void): TimerHandle {
-    return setTimeout(fn, Math.max(0, ms));
+    return ms <= MAX_HOST_DELAY_MS ? setTimeout(fn, Math.max(0, ms)) : new LongTimeout(ms, fn);
   }
 
   clearTimer(handle: TimerHandle): void {
-    if (isDeadlineEntry(handle)) this.deadlines.cancel(handle);
+    if (handle instanceof LongTimeout) handle.cancel();
+    else if (isDeadlineEntry(handle)) this.deadlines.cancel(handle);
     else clearTimeout(handle as ReturnType<typeof setTimeout>);
   }
 

@@ -1,5 +1,7 @@
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { buildRequest } from '../sip/build-request.js';
+import { requestUriDefect } from '../sip/request-uri.js';
+import { checkRemoteTarget, checkRouteSet, type DialogDefect } from './dialog-checks.js';
 import { headerParam, uriOfNameAddr } from './name-addr-uri.js';
 import { routeRequest } from './route-set.js';
 
@@ -22,6 +24,19 @@ export interface Dialog {
   routeSet: string[];
 }
 
+/** A dialog from a response, and what in the response could not be used for it. */
+export interface DialogFromResponse {
+  dialog: Dialog;
+  /**
+   * The Contact or Record-Route that could not be used (dialog-checks.ts). With a defect the
+   * dialog falls back on what the INVITE itself used: an unusable Contact leaves the INVITE's
+   * Request-URI as the remote target, an unusable Record-Route leaves the INVITE's Route
+   * headers (the pre-existing route set, §8.1.1.1) as the route set. The caller ACKs there
+   * (the 2xx must be acknowledged, §13.2.2.4) and ends the call: docs/engine.md.
+   */
+  defects: DialogDefect[];
+}
+
 /**
  * §12.1.2: "The route set MUST be set to the list of URIs in the Record-Route header field
  * from the response, taken in reverse order … The remote target MUST be set to the URI from the
@@ -30,29 +45,35 @@ export interface Dialog {
  * MUST be empty. … The call identifier component of the dialog ID MUST be set to the value of
  * the Call-ID in the request. The local tag component of the dialog ID MUST be set to the tag
  * in the From field in the request, and the remote tag component of the dialog ID MUST be set
- * to the tag in the To field of the response."
+ * to the tag in the To field of the response. A UAC MUST be prepared to receive a response
+ * without a tag in the To field, in which case the tag is considered to have a value of null."
  *
- * Returns undefined when the 2xx lacks what a dialog needs (no To tag, or no Contact: §12.1.1
- * says a UAS "MUST add a Contact header field"); the caller reports it.
+ * The Contact and the Record-Route are checked first (they become Request-URIs and Route
+ * headers): see `DialogFromResponse.defects` for what happens when they cannot be used.
  */
-export function dialogFromResponse(invite: SipRequest, res: SipResponse): Dialog | undefined {
+export function dialogFromResponse(invite: SipRequest, res: SipResponse): DialogFromResponse {
   const remoteTo = res.headers.get('to') ?? '';
-  const remoteTag = headerParam(remoteTo, 'tag');
-  const contact = res.headers.list('contact')[0];
   const localFrom = invite.headers.get('from') ?? '';
-  const localTag = headerParam(localFrom, 'tag') ?? '';
-  if (!remoteTag || !contact) return undefined;
+  const target = checkRemoteTarget(res.headers.list('contact'));
+  const routes = checkRouteSet(res.headers.list('record-route'));
+  const defects = [target, routes].filter((x): x is DialogDefect => 'field' in x);
   const seq = Number.parseInt(invite.headers.get('cseq') ?? '1', 10);
-  return {
+  const dialog: Dialog = {
     callId: invite.headers.get('call-id') ?? '',
-    localTag,
-    remoteTag,
+    localTag: headerParam(localFrom, 'tag') ?? '',
+    remoteTag: headerParam(remoteTo, 'tag') ?? '',
     localFrom,
     remoteTo,
     localSeq: seq,
-    remoteTarget: uriOfNameAddr(contact),
-    routeSet: res.headers.list('record-route').reverse(),
+    remoteTarget: 'uri' in target ? target.uri : invite.uri,
+    routeSet: 'routeSet' in routes ? routes.routeSet : invite.headers.list('route'),
   };
+  return { dialog, defects };
+}
+
+/** A request of a dialog would carry a Request-URI no Request-Line may hold (a bug: dialogFromResponse checks). */
+export class InvalidRequestUriError extends Error {
+  override readonly name = 'InvalidRequestUriError';
 }
 
 /**
@@ -67,7 +88,11 @@ export function nextHop(dialog: Dialog): string {
 
 /** Request-URI and Route headers per §12.2.1.1 (loose and strict routing): see route-set.ts. */
 function routing(dialog: Dialog): { uri: string; routes: string[] } {
-  return routeRequest(dialog.remoteTarget, dialog.routeSet);
+  const routed = routeRequest(dialog.remoteTarget, dialog.routeSet);
+  // Never an invalid Request-URI on the wire (RFC 3261 §25.1 Request-Line).
+  const defect = requestUriDefect(routed.uri);
+  if (defect) throw new InvalidRequestUriError(`not sending a request in the dialog: ${defect}`);
+  return routed;
 }
 
 /**

@@ -1,5 +1,8 @@
 import type { TimerHandle } from '../clock/clock.js';
 import { ackFor2xx, dialogFromResponse, inDialogRequest, type Dialog } from '../dialog/dialog.js';
+import type { DialogDefect } from '../dialog/dialog-checks.js';
+import { topBranch } from '../sip/fields.js';
+import { NOTE_CODE } from './verdict/codes.js';
 import { headerParam, uriOfNameAddr } from '../dialog/name-addr-uri.js';
 import { buildRequest } from '../sip/build-request.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
@@ -238,9 +241,9 @@ class Call {
     const tag = headerParam(res.headers.get('to') ?? '', 'tag') ?? '';
     let early = this.early.get(tag);
     if (!early) {
-      const dialog = dialogFromResponse(this.invite, res);
-      if (!dialog) {
-        note(`the reliable ${res.status} ${res.reason} has no To tag or no Contact, so no early dialog to send the PRACK in (RFC 3262 §4, RFC 3261 §12.1)`);
+      const { dialog, defects } = dialogFromResponse(this.invite, res);
+      if (!tag || defects.length > 0) {
+        note(`the reliable ${res.status} ${res.reason} ${tag ? `cannot start an early dialog: ${defects[0]!.why}` : 'has no To tag'}, so there is no early dialog to send the PRACK in (RFC 3262 §4, RFC 3261 §12.1)`);
         return false;
       }
       early = { dialog, rseq: 0 };
@@ -436,7 +439,7 @@ class Call {
     }
     this.clearRing();
     this.answer = res;
-    const dialog = dialogFromResponse(this.invite, res) ?? this.fallbackDialog(res, tag);
+    const dialog = this.dialogOf(res, tag);
     // The early dialog of a reliable 1xx becomes this one: its PRACKs used CSeq numbers
     // (RFC 3261 §12.2.1.1: the local sequence only grows).
     const early = this.early.get(tag);
@@ -456,6 +459,11 @@ class Call {
       routeSet: dialog.routeSet,
     });
     this.phase = 'confirmed';
+    if (this.unusable) {
+      // Nothing more can go to a target that is not there: end the call now (docs/engine.md).
+      this.hangup();
+      return;
+    }
     if (this.cancel) {
       // The 2xx crossed our CANCEL (§9.1: "the UAC … MUST then … send a BYE"): end it now.
       this.ctx.session.emit({ type: 'note', level: 'info', text: 'the call was answered while CANCEL was on its way; ending it with BYE' });
@@ -472,23 +480,32 @@ class Call {
     this.hold();
   }
 
-  private fallbackDialog(res: SipResponse, tag: string): Dialog {
-    this.ctx.session.emit({
-      type: 'note',
-      level: 'warn',
-      text: `the ${res.status} has ${tag ? '' : 'no To tag'}${!tag && !res.headers.has('contact') ? ' and ' : ''}${res.headers.has('contact') ? '' : 'no Contact'} (RFC 3261 §12.1.1 requires both); ACK and BYE go to the Request-URI`,
-    });
-    return {
-      callId: this.ctx.callId,
-      localTag: this.ctx.localTag,
-      remoteTag: tag,
-      localFrom: this.invite.headers.get('from') ?? '',
-      remoteTo: res.headers.get('to') ?? '',
-      localSeq: 1,
-      remoteTarget: this.invite.uri,
-      routeSet: res.headers.list('record-route').reverse(),
-    };
+  /**
+   * The dialog of a 2xx (RFC 3261 §12.1.2), with what could not be used in it said in a note
+   * (code `bad-contact` or `bad-record-route`, read by the verdict). A To without a tag is
+   * allowed (§12.1.2: "the tag is considered to have a value of null") and only noted. With an
+   * unusable Contact or Record-Route the ACK goes where the INVITE went, and the call is ended
+   * with BYE at once (dialog.ts, docs/engine.md): `unusable` makes the run fail.
+   */
+  private dialogOf(res: SipResponse, tag: string, fork = false): Dialog {
+    const { dialog, defects } = dialogFromResponse(this.invite, res);
+    const s = this.ctx.session;
+    if (!tag) s.emit({ type: 'note', level: 'warn', text: `the ${res.status} ${res.reason} has no To tag (RFC 3261 §8.2.6.2 requires one; §12.1.2 takes it as null)` });
+    for (const d of defects) {
+      const instead = d.field === 'contact' ? `the ACK and the BYE go to the INVITE's Request-URI ${dialog.remoteTarget}` : `the ACK and the BYE follow the INVITE's own route${dialog.routeSet.length ? ` (${dialog.routeSet.join(', ')})` : ' (none: straight to the remote target)'}`;
+      s.emit({
+        type: 'note',
+        level: 'warn',
+        code: d.field === 'contact' ? NOTE_CODE.badContact : NOTE_CODE.badRecordRoute,
+        text: `the ${res.status} ${res.reason} has an unusable ${d.field === 'contact' ? 'Contact' : 'Record-Route'} ${JSON.stringify(d.value)}: ${d.why}; ${instead}, and the call ends`,
+      });
+    }
+    if (defects.length > 0 && !fork) this.unusable = { status: res.status, reason: res.reason, defects };
+    return dialog;
   }
+
+  /** The 2xx that answered the call could not be used (bad Contact or Record-Route): the run fails. */
+  private unusable?: { status: number; reason: string; defects: DialogDefect[] };
 
   private ack(dialog: Dialog, tag: string, body?: string): void {
     const via = this.ctx.via();
@@ -510,7 +527,7 @@ class Call {
    * dialog, "it MUST terminate the dialog by sending a BYE").
    */
   private fork(res: SipResponse, tag: string): void {
-    const dialog = dialogFromResponse(this.invite, res) ?? this.fallbackDialog(res, tag);
+    const dialog = this.dialogOf(res, tag, true);
     this.ctx.session.emit({ type: 'note', level: 'info', text: `another 2xx from a forked branch (To tag ${tag || '(none)'}): ACK and BYE it, keeping the first call` });
     this.ack(dialog, tag);
     const via = this.ctx.via();
@@ -870,7 +887,8 @@ class Call {
       transfer: (target) => {
         let uri: string;
         try {
-          uri = parseTarget(target, 'transfer target').uri;
+          const t = parseTarget(target, 'transfer target');
+          uri = t.uriWithHeaders ?? t.uri;
         } catch (err) {
           return (err as Error).message;
         }
@@ -1075,7 +1093,21 @@ class Call {
       return;
     }
     if (seq !== Number.parseInt(this.invite.headers.get('cseq') ?? '', 10)) return;
-    this.success(res);
+    // Only a 2xx we already ACKed, re-sent after Timer M ended our INVITE's transaction, with
+    // that INVITE's branch, is ACKed again. Anything else matches no transaction and sets up
+    // no dialog: RFC 6026 (its change to RFC 3261 §18.1.2) has a UA discard a response that
+    // matches no transaction. The layer has reported it (response.stray).
+    const tag = headerParam(res.headers.get('to') ?? '', 'tag') ?? '';
+    if (this.acks.has(tag) && topBranch(res) === topBranch(this.invite)) {
+      this.success(res);
+      return;
+    }
+    this.ctx.session.emit({
+      type: 'note',
+      level: 'warn',
+      code: NOTE_CODE.strayTwoHundred,
+      text: `a ${res.status} ${res.reason} for our INVITE with branch ${topBranch(res) ?? '(none)'}, which is not that of a live transaction (${topBranch(this.invite) ?? '?'}): ignored, no ACK and no dialog (RFC 3261 §17.1.3, §18.1.2 as RFC 6026 amends it)`,
+    });
   }
 
   private clearRing(): void {
@@ -1095,6 +1127,17 @@ class Call {
   private finish(outcome: RunOutcome): void {
     if (this.phase === 'done') return;
     this.phase = 'done';
+    if (this.unusable && outcome.outcome === 'success') {
+      // The 2xx came but its dialog could not be used: not a success, whatever --expect says
+      // (no status, so that an --expect 200 is not met by it either).
+      const u = this.unusable;
+      const what = u.defects.map((d) => (d.field === 'contact' ? 'Contact' : 'Record-Route')).join(' and ');
+      outcome.outcome = 'failure-response';
+      outcome.summary = `call answered (${u.status} ${u.reason}) with an unusable ${what}: ACKed where the INVITE went, ${outcome.summary.replace(/^call answered \([^)]*\), held [\d.]+ s, /, '')}`;
+      delete outcome.status;
+      delete outcome.reason;
+      delete outcome.statusLocal;
+    }
     if (this.mediaWatch) this.clock.clearTimer(this.mediaWatch);
     if (this.media) this.judgeMedia(outcome);
     this.clearRing();

@@ -35,8 +35,11 @@ export interface TransportPlan {
 export interface RequestOptions {
   /** `--from`: our address-of-record (a sip: URI), or undefined for `sip:sipcall@<local address>`. */
   from?: string;
-  /** `--header 'Name: value'`, checked for CR, LF and NUL. */
-  headers: Array<{ name: string; value: string }>;
+  /**
+   * `--header 'Name: value'`, checked for CR, LF and NUL; `replace`: it takes the place of the
+   * header sipcall writes (src/engine/header-values.ts).
+   */
+  headers: Array<{ name: string; value: string; replace?: boolean }>;
   userAgent: string;
 }
 
@@ -147,4 +150,6 @@ export interface AnswerPlan {
   durationS?: number;
   /** RTP media for the calls it answers; absent: signalling only (`--no-media`). */
   media?: MediaPlan;
+  /** `--load` (docs/answer-load.md): the fast path for load runs (UDP, signalling only). */
+  load?: boolean;
 }

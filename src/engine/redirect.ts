@@ -10,7 +10,7 @@
 import { headerParam, uriOfNameAddr } from '../dialog/name-addr-uri.js';
 import type { SipResponse } from '../sip/message.js';
 import type { UacPlan } from './plan.js';
-import { defaultPort, parseTarget } from './target.js';
+import { defaultPort, parseTarget, uriHeaders } from './target.js';
 
 export const MAX_REDIRECTS = 5;
 
@@ -32,8 +32,11 @@ export function redirectPlan(plan: UacPlan, uri: string): UacPlan {
   const named = target.transport;
   if (named === 'sctp' || named === 'ws' || named === 'wss') throw new Error(`it names transport=${named}, which sipcall does not open from a redirect`);
   const transport = named && !plan.net.transportForced ? named : plan.net.transport;
+  // The Contact's ?headers are header fields of the new request (RFC 3261 §19.1.1), not part of its Request-URI.
+  const headers = uriHeaders(target, 'Contact of the 3xx');
   return {
     ...plan,
+    ...(headers.length ? { request: { ...plan.request, headers: [...headers, ...plan.request.headers] } } : {}),
     target,
     destination: { host: target.address, port: target.port ?? defaultPort(transport), portExplicit: target.port !== undefined, scheme: target.scheme },
     net: { ...plan.net, transport },

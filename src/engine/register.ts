@@ -167,7 +167,8 @@ export class Registration {
     const out = authOutcome(x, what);
     const res = x.result.final;
     if (!res || res.status < 200 || res.status >= 300) return out;
-    const bindings = res.headers.list('contact');
+    // A Contact listed with expires=0 is one the registrar is removing, not one it keeps.
+    const bindings = liveBindings(res);
     this.showBindings(res);
     const mine = bindings.some((b) => uriOfNameAddr(b) === this.ours);
     switch (x.kind) {
@@ -202,6 +203,21 @@ export class Registration {
     const text = bindings.length ? `bindings of ${this.aor} (${bindings.length}): ${lines.join('; ')}` : `no bindings for ${this.aor}`;
     this.ctx.session.emit({ type: 'note', level: 'info', text });
   }
+}
+
+/**
+ * The bindings a 2xx to REGISTER still lists (RFC 3261 §10.2.4: each Contact with its
+ * `expires`, else the Expires header field). One whose expiry is 0 is being removed: §10.3 step
+ * 7 has the registrar "return … all the current bindings", and some echo the removed Contact
+ * with `expires=0` (as the request asked, §10.2.2), which is not a binding that stays.
+ */
+export function liveBindings(res: SipResponse): string[] {
+  const headerExpires = res.headers.get('expires')?.trim();
+  return res.headers.list('contact').filter((b) => {
+    if (b.trim() === '*') return false;
+    const e = (headerParam(b, 'expires') ?? headerExpires)?.trim();
+    return e === undefined || !/^0+$/.test(e);
+  });
 }
 
 function kindOf(plan: RegisterPlan): RegisterKind {

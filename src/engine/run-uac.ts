@@ -8,12 +8,14 @@ import type { EngineEnv } from './session.js';
 import { openUacContext, type UacContext } from './uac-context.js';
 import type { RandomSource } from '../sip/ids.js';
 import { keptFor } from './run-events.js';
-import { analyzeRun } from './verdict/index.js';
+import { analyzeRun, collectFacts } from './verdict/index.js';
+import { summaryOnFacts } from './verdict/summary.js';
 import type { AttemptPin } from './attempt-pin.js';
 import { runWithFailover, type LocateDeps } from './failover.js';
 import { locatable } from './locate.js';
 import { formatEndpoint } from '../transport/endpoint.js';
 import { MAX_REDIRECTS, redirectKey, redirectPlan } from './redirect.js';
+import { replacementNotes } from './header-values.js';
 
 /**
  * Runs one UAC plan from start to end: resolve, open the transport, run the command, close
@@ -31,6 +33,8 @@ export async function runUac(plan: UacPlan, env: EngineEnv, controls: CallContro
   // Every event of a request or a call; for `register --listen`, which runs until stopped, only
   // the last of those a verdict reads (src/engine/run-events.ts).
   const kept = keptFor(plan);
+  // `--header` of a header sipcall writes replaces it: say so once (docs/engine.md).
+  for (const text of replacementNotes(plan.request.headers)) env.sink({ type: 'note', t: env.clock.now(), level: 'info', code: 'header-replaced', text });
   const recording: EngineEnv = {
     ...env,
     sink: (e) => {
@@ -54,6 +58,7 @@ export async function runUac(plan: UacPlan, env: EngineEnv, controls: CallContro
     }
   }
   outcome.verdict ??= analyzeRun(kept.list(), { plan, outcome });
+  outcome.summary = summaryOnFacts(outcome.summary, collectFacts(kept.list()));
   return outcome;
 }
 

@@ -61,6 +61,8 @@ export class Session {
   /** Responses that matched no transaction (a 2xx re-sent after Timer M, …). */
   onUnmatched: ((res: SipResponse) => void) | undefined;
   private closed = false;
+  /** Sources of responses other than the target, each noted once (`reply-from-other-address`). */
+  private readonly otherSources = new Set<string>();
   /** The extra listener on the Via sent-by port (docs/verdicts.md), if any. */
   private sentBy: Listener | undefined;
   /** Holds the transaction of a request that was not sent because it needs TCP. */
@@ -200,6 +202,7 @@ export class Session {
         text: `${r.status} ${r.reason} from ${fromText} arrived at ${formatEndpoint(at.local)}, the sent-by port of our Via, not at ${formatEndpoint(this.transport.local)} where the request was sent from (our Via asked for rport, RFC 3581)`,
       });
     }
+    if (!at && parsed.ok && parsed.message.kind === 'response') this.noteOtherAddress(parsed.message, fromText);
     // Responses are shown in full by the transaction layer; the rest here.
     if (!parsed.ok || parsed.message.kind === 'request') {
       this.emit({ type: 'wire', direction: 'in', transport: this.transport.name, peer: fromText, text: buf.toString('utf8') });
@@ -218,6 +221,23 @@ export class Session {
       return;
     }
     this.servers.receive(msg, buf.length, (bytes) => this.transport.send(bytes), fromText, this.transport.name, this.transport.reliable);
+  }
+
+  /**
+   * A response at our source port from another address or port than the one the request went
+   * to (the UDP transport's unconnected sibling hears those, src/transport/udp-sibling.ts): a
+   * note (code `reply-from-other-address`), once per source. It is processed as usual: RFC 3261
+   * §18.1.2 matches a response to its transaction by the Via branch, not by its source.
+   */
+  private noteOtherAddress(r: SipResponse, fromText: string): void {
+    if (this.transport.name !== 'UDP' || fromText === this.peer || this.otherSources.has(fromText)) return;
+    this.otherSources.add(fromText);
+    this.emit({
+      type: 'note',
+      level: 'warn',
+      code: NOTE_CODE.replyFromOtherAddress,
+      text: `${r.status} ${r.reason} came from ${fromText}, not from ${this.peer} where the request went; matched by its Via branch all the same (RFC 3261 §18.1.2), but a NAT or firewall on the way would drop it`,
+    });
   }
 
   private transportFailed(err: TransportError): void {

@@ -1,5 +1,8 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { unescapeText } from '../sip/escape.js';
+import { headerKey } from '../sip/header-names.js';
 import { UsageError } from './errors.js';
+import { checkHeader } from './header-values.js';
 
 /** Transports a target may name with `;transport=` (RFC 3261 §19.1.1). */
 export type TargetTransport = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss' | 'sctp';
@@ -21,8 +24,14 @@ export interface Target {
   params: Array<[string, string | null]>;
   /** URI headers (`?a=b&c=d`), as written. */
   headers?: string;
-  /** The Request-URI to put on the wire. */
+  /**
+   * The Request-URI to put on the wire (and in To): without the `?headers`, which RFC 3261
+   * §19.1.1 Table 1 does not allow in a Request-URI or a To; they become header fields of the
+   * request (`uriHeaders`).
+   */
   uri: string;
+  /** The URI as written, with its `?headers` (for a Refer-To, which may carry them). */
+  uriWithHeaders?: string;
 }
 
 const USER_CHARS = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,;?/]|%[0-9A-Fa-f]{2})+$/; // RFC 3261 §25.1 user
@@ -37,7 +46,12 @@ const TRANSPORTS: readonly string[] = ['udp', 'tcp', 'tls', 'ws', 'wss', 'sctp']
  * Throws a UsageError that names what is wrong and how to write it instead.
  */
 export function parseTarget(input: string, what = 'target'): Target {
-  const text = input.trim();
+  let text = input.trim();
+  // A URI as it appears in a header, `<sip:bob@host>`: the brackets are not part of it.
+  if (text.startsWith('<') || text.endsWith('>')) {
+    if (!(text.startsWith('<') && text.endsWith('>'))) throw new UsageError(`the ${what} ${JSON.stringify(input)} has an unbalanced angle bracket`, 'write the URI alone (sip:bob@example.com) or whole in brackets (<sip:bob@example.com>)');
+    text = text.slice(1, -1).trim();
+  }
   if (!text) throw new UsageError(`the ${what} is empty`, 'give one like bob@example.com or sip:bob@127.0.0.1:5060');
   if (/[\s\0]/.test(text)) {
     throw new UsageError(`the ${what} ${JSON.stringify(input)} contains white space or control characters`, 'escape them as %20 etc., or quote the argument correctly');
@@ -105,9 +119,7 @@ export function parseTarget(input: string, what = 'target'): Target {
     }
   } else {
     const colons = hostport.split(':').length - 1;
-    if (colons > 1) {
-      throw new UsageError(`the ${what} ${JSON.stringify(input)} looks like an IPv6 address without brackets`, `IPv6 addresses need brackets (RFC 5118 §4.2): [${hostport}] or [${hostport}]:5060`);
-    }
+    if (colons > 1) throw new UsageError(`the ${what} ${JSON.stringify(input)} looks like an IPv6 address without brackets`, ipv6Advice(hostport));
     const c = hostport.indexOf(':');
     host = c >= 0 ? hostport.slice(0, c) : hostport;
     if (c >= 0) portText = hostport.slice(c + 1);
@@ -149,8 +161,67 @@ export function parseTarget(input: string, what = 'target'): Target {
   }
   const portPart = port !== undefined ? `:${port}` : '';
   const paramPart = params.map(([k, v]) => (v === null ? `;${k}` : `;${k}=${v}`)).join('');
-  const uri = `${scheme}:${user ? `${user}@` : ''}${host}${portPart}${paramPart}${headers ? `?${headers}` : ''}`;
-  return { scheme, user, host, address, hostKind, port, transport, params, headers, uri };
+  const uri = `${scheme}:${user ? `${user}@` : ''}${host}${portPart}${paramPart}`;
+  return { scheme, user, host, address, hostKind, port, transport, params, headers, uri, uriWithHeaders: `${uri}${headers ? `?${headers}` : ''}` };
+}
+
+/**
+ * How to bracket an IPv6 address typed without brackets (RFC 5118 §4.2, RFC 3261 §25.1
+ * IPv6reference). `::1:7301` is ambiguous: a port after `::1`, or the address `::1:7301`; both
+ * readings are offered when both are addresses.
+ */
+function ipv6Advice(hostport: string): string {
+  const m = /^(.*):(\d{1,5})$/.exec(hostport);
+  const withPort = m && isIPv6(m[1]!) ? `[${m[1]}]:${m[2]}` : undefined;
+  const whole = isIPv6(hostport) ? `[${hostport}]` : undefined;
+  const readings = [
+    ...(withPort ? [`${withPort} if ${m![2]} is the port`] : []),
+    ...(whole ? [`${whole} (or ${whole}:5060) if all of it is the address`] : []),
+  ];
+  return `IPv6 addresses need brackets (RFC 5118 §4.2): ${readings.length ? readings.join('; ') : `e.g. [2001:db8::1]:5060`}`;
+}
+
+/**
+ * Header fields the URI of a target asks for, RFC 3261 §19.1.5: "An implementation SHOULD NOT
+ * honor these obviously dangerous header fields: From, Call-ID, CSeq, Via, and Record-Route";
+ * "SHOULD NOT honor any requested Route header field values"; "SHOULD NOT honor requests to
+ * include header fields that may cause it to falsely advertise its location or capabilities.
+ * These include: Accept, Accept-Encoding, Accept-Language, Allow, Contact (in its dialog usage),
+ * Organization, Supported, and User-Agent." sipcall also refuses `body` (give it with --body)
+ * and the other header fields it writes itself (To, Max-Forwards, Content-Length,
+ * Content-Type, Expires, Require, Session-Expires, credentials): a copy from the URI would put a
+ * second one on the wire. Compact forms count as their long names (RFC 3261 §7.3.3).
+ */
+const NOT_FROM_URI: ReadonlySet<string> = new Set([
+  'from', 'call-id', 'cseq', 'via', 'record-route', 'route',
+  'accept', 'accept-encoding', 'accept-language', 'allow', 'contact', 'organization', 'supported', 'user-agent',
+  'to', 'max-forwards', 'content-length', 'content-type', 'expires', 'require', 'session-expires', 'authorization', 'proxy-authorization', 'body',
+]);
+
+/**
+ * The header fields of a target's `?headers` (RFC 3261 §19.1.1: "Headers … are header fields
+ * to be included in a request constructed from the URI"), unescaped and checked. Throws a
+ * UsageError for one sipcall must not add (see NOT_FROM_URI) or cannot read.
+ */
+export function uriHeaders(target: Target, what = 'target'): Array<{ name: string; value: string }> {
+  if (!target.headers) return [];
+  return target.headers.split('&').map((part) => {
+    const eq = part.indexOf('=');
+    let name: string;
+    let value: string;
+    try {
+      name = unescapeText(eq < 0 ? part : part.slice(0, eq));
+      value = unescapeText(eq < 0 ? '' : part.slice(eq + 1));
+    } catch {
+      throw new UsageError(`the URI header ${JSON.stringify(part)} of the ${what} has a bad %-escape`, 'write each as ?Name=value, with %XX escapes (RFC 3261 §19.1.1)');
+    }
+    if (!name) throw new UsageError(`the ${what} has an empty URI header (?…&…)`, 'write them as ?Subject=hello&Priority=urgent');
+    if (NOT_FROM_URI.has(headerKey(name))) {
+      throw new UsageError(`the ${what} asks for the header ${name} in its URI (?${part}), which sipcall does not take from a URI`, name.toLowerCase() === 'body' ? 'give the body with --body FILE' : `RFC 3261 §19.1.5: a UA should not honour ${name} from a URI; sipcall writes it itself${name.toLowerCase() === 'route' ? ' (use --route or --proxy)' : ''}`);
+    }
+    checkHeader(name, value, `the ${what}'s URI header`);
+    return { name, value };
+  });
 }
 
 /** The port to use when the target names none (RFC 3261 §19.1.2: 5060, 5061 for TLS). */

@@ -72,7 +72,9 @@ export async function openUacContext(plan: UacPlan, env: EngineEnv, random?: Ran
   const localHost = webSocketHost(transport, random) ?? bracket(transport.local.address);
   const localPort = transport.local.port;
   let viaPort = localPort;
-  if (transport.name === 'UDP') {
+  // `--local ADDR:PORT` names the port the user wants seen: Via says it, and no second port is
+  // opened (docs/verdicts.md); with no port (or 0) the Via names the second listener's port.
+  if (transport.name === 'UDP' && !plan.net.local?.port) {
     try {
       const extra = await openUdpListener({ address: transport.local.address, port: 0 });
       const listener = env.capture ? tapListener(extra, env.capture) : extra;

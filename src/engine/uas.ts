@@ -5,7 +5,7 @@ import { headerParam } from '../dialog/name-addr-uri.js';
 import { newBranch, newTag, type RandomSource } from '../sip/ids.js';
 import type { TransportName } from '../events/types.js';
 import { inDialogRequest, type Dialog } from '../dialog/dialog.js';
-import { uriOfNameAddr } from '../dialog/name-addr-uri.js';
+import { checkRemoteTarget, checkRouteSet } from '../dialog/dialog-checks.js';
 import { TransactionLayer } from '../transaction/transaction-layer.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { responseFor } from './response-for.js';
@@ -27,7 +27,11 @@ import { sdpOf } from './call-media.js';
 import { buildAnswer, buildOffer, localMediaOf } from '../media/sdp-offer.js';
 import { negotiate } from '../media/negotiate.js';
 import { parseDtmfInfo } from '../media/dtmf-info.js';
+import { LoadUas } from './uas-fast/load-uas.js';
+import type { LoadCounters } from './uas-fast/counters.js';
 
+/** `--load`: the UDP socket buffers asked for (4 MiB, as SIPp's `-buff_size 4194304`). */
+const LOAD_SOCKET_BUFFER = 4 * 1024 * 1024;
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, MESSAGE, INFO, NOTIFY, UPDATE';
 /** Option tags `answer` understands (RFC 3261 §8.2.2.3): none yet. */
 const SUPPORTED: readonly string[] = [];
@@ -85,11 +89,13 @@ interface AnsweredCall {
  * request. The remote sequence number MUST be set to the value of the sequence number in the
  * CSeq header field of the request. The local sequence number MUST be empty." Our first request
  * (a BYE) then takes CSeq 1 (§12.2.1.1: any value when it is empty). Returns undefined when
- * the INVITE has no Contact (§8.1.1.8 requires one).
+ * the INVITE has no usable Contact (§8.1.1.8 requires one SIP or SIPS URI) or Record-Route
+ * (src/dialog/dialog-checks.ts): no request of ours may carry them as its Request-URI.
  */
 export function uasDialog(invite: SipRequest, toTag: string): Dialog | undefined {
-  const contact = invite.headers.list('contact')[0];
-  if (!contact) return undefined;
+  const target = checkRemoteTarget(invite.headers.list('contact'));
+  const routes = checkRouteSet(invite.headers.list('record-route'));
+  if ('field' in target || 'field' in routes) return undefined;
   const from = invite.headers.get('from') ?? '';
   const to = invite.headers.get('to') ?? '';
   return {
@@ -99,8 +105,9 @@ export function uasDialog(invite: SipRequest, toTag: string): Dialog | undefined
     localFrom: `${to};tag=${toTag}`,
     remoteTo: from,
     localSeq: 0,
-    remoteTarget: uriOfNameAddr(contact),
-    routeSet: invite.headers.list('record-route'),
+    remoteTarget: target.uri,
+    // §12.1.1: the request's Record-Route "taken in order" (checkRouteSet returns them reversed, for a UAC).
+    routeSet: routes.routeSet.reverse(),
   };
 }
 
@@ -186,6 +193,8 @@ export class AutoAnswer {
   private clientTimers?: { reliable: TimerConfig; unreliable: TimerConfig };
   /** Calls answered, with media figures, for the summary at the end. */
   readonly served = { calls: 0, withMedia: 0 };
+  /** `--load` (docs/answer-load.md): the fast path that serves plain INVITE/ACK/BYE/CANCEL. */
+  private fast?: LoadUas;
   private closed = false;
 
   constructor(
@@ -200,6 +209,8 @@ export class AutoAnswer {
       transport: this.plan.transport.toUpperCase() as Uppercase<AnswerPlan['transport']>,
       address: this.plan.address,
       port: this.plan.port,
+      // --load: room for SIPp's bursts (the kernel caps it at net.core.rmem_max / wmem_max).
+      ...(this.plan.load ? { socketBufferBytes: LOAD_SOCKET_BUFFER } : {}),
       ...(this.plan.certificate ? { certificate: this.plan.certificate } : {}),
     });
     this.listener = this.env.capture ? tapListener(listener, this.env.capture) : listener;
@@ -234,6 +245,20 @@ export class AutoAnswer {
       reliable: this.listener.reliable,
       inviteFor: (cancel) => layer.inviteFor(cancel),
     };
+    if (this.plan.load) {
+      this.fast = new LoadUas({
+        clock: this.env.clock,
+        t1: this.plan.t1,
+        t2: this.plan.t2,
+        ringMs: this.plan.ringMs,
+        respond: this.plan.respond,
+        reason: describeStatus(this.plan.respond).reason,
+        server: this.plan.userAgent,
+        contact: this.place.contact,
+        mediaAddress: local.address,
+        allow: ALLOW,
+      });
+    }
     return local;
   }
 
@@ -273,8 +298,14 @@ export class AutoAnswer {
     this.env.sink({ ...e, t: this.env.clock.now() } as Parameters<EngineEnv['sink']>[0]);
   }
 
+  /** `--load`: what the fast path counted (undefined without `--load`). */
+  get loadCounters(): LoadCounters | undefined {
+    return this.fast?.counters;
+  }
+
   private receive(buf: Buffer, from: Endpoint, reply: ReplyFn): void {
     if (this.closed) return;
+    if (this.fast?.receive(buf, reply)) return;
     const peer = formatEndpoint(from);
     const transport = this.listener!.name;
     this.emit({ type: 'wire', direction: 'in', transport, peer, text: buf.toString('utf8') });
@@ -533,7 +564,7 @@ export class AutoAnswer {
       if (this.plan.byeAfterS !== undefined) {
         const dialog = uasDialog(p.request, p.toTag);
         if (p.flow && dialog) this.calls.set(dialogId, { dialog, flow: p.flow });
-        else this.emit({ type: 'note', level: 'warn', code: 'no-bye', text: `--bye-after: cannot hang up this call (${dialog ? 'no flow back to the caller' : 'the INVITE has no Contact'}); it ends when the caller hangs up` });
+        else this.emit({ type: 'note', level: 'warn', code: 'no-bye', text: `--bye-after: cannot hang up this call (${dialog ? 'no flow back to the caller' : 'the INVITE has no usable Contact or Record-Route'}); it ends when the caller hangs up` });
       }
     }
     if (warning) extra.push({ name: 'Warning', value: warning });
@@ -721,6 +752,7 @@ export class AutoAnswer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.fast?.close();
     for (const p of this.invites.values()) {
       p.resend?.stop();
       for (const t of p.timers) this.env.clock.clearTimer(t);

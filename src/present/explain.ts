@@ -2,6 +2,7 @@ import type { MessageReport } from '../sip/inspect.js';
 import { describeStatus, isValidStatusCode } from '../sip/status.js';
 import type { ColorLevel } from './options.js';
 import { createStyle } from './style.js';
+import { jsonVisible, visibleDeep } from './visible.js';
 
 export interface ExplainOptions {
   json: boolean;
@@ -30,7 +31,7 @@ export function presentReports(reports: MessageReport[], opts: ExplainOptions): 
     for (const r of reports) {
       const status = r.status !== undefined && isValidStatusCode(r.status) ? describeStatus(r.status) : undefined;
       out(
-        JSON.stringify({
+        jsonVisible(JSON.stringify({
           valid: r.valid,
           problems: r.problems,
           kind: r.kind,
@@ -43,13 +44,14 @@ export function presentReports(reports: MessageReport[], opts: ExplainOptions): 
           fromTag: r.fromTag ?? null,
           toTag: r.toTag ?? null,
           startLine: r.startLine ?? null,
-        }),
+        })),
       );
     }
     return;
   }
   const s = createStyle(opts.colorLevel);
-  reports.forEach((r, i) => {
+  // Every string of a report comes from the message: its controls are shown, not obeyed (visible.ts).
+  reports.map((r) => visibleDeep(r)).forEach((r, i) => {
     if (reports.length > 1) out(s.bold(`Message ${i + 1} of ${reports.length}`));
     const verdict = r.valid ? s.ok(r.problems.length ? 'valid, with warnings' : 'valid') : s.error('INVALID');
     out(`${s.bold(r.startLine ?? '(no start line)')}  ${verdict}`);
@@ -64,7 +66,7 @@ export function presentReports(reports: MessageReport[], opts: ExplainOptions): 
         out(`  response  ${s.category(info.category, `${r.status} ${info.category}`)} — ${info.meaning}`);
         if (info.next) out(`  next      ${info.next}`);
       } else out(`  response  status ${r.status} is outside 100–699: invalid (RFC 3261 §7.2)`);
-    } else if (r.kind === 'request') out(`  request   ${r.method}`);
+    } else if (r.kind === 'request') out(`  request   ${r.method ?? 'whose Request-Line cannot be read (see the errors below)'}`);
     else out('  not recognisable as a SIP request or response');
     for (const [key, label, role] of ID_ROLES) {
       const v = r[key];

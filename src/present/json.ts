@@ -8,6 +8,7 @@
 import type { SipEvent } from '../events/types.js';
 import { BoundedOutput, MAX_BUFFERED_OUTPUT } from './bounded-output.js';
 import type { Presenter, PresenterOptions } from './options.js';
+import { jsonVisible } from './visible.js';
 
 export class JsonPresenter implements Presenter {
   private readonly out: BoundedOutput;
@@ -27,7 +28,8 @@ export class JsonPresenter implements Presenter {
     if (e.type === 'wire' && !this.opts.verbose) return;
     if (this.opts.quiet && e.type !== 'result') return;
     this.lastT = e.t;
-    this.out.write(`${JSON.stringify(e)}\n`, e.type === 'result');
+    // Exact values; DEL, C1 and bidi controls \u-escaped as JSON allows (visible.ts).
+    this.out.write(`${jsonVisible(JSON.stringify(e))}\n`, e.type === 'result');
   }
 
   finish(): void {}

@@ -10,6 +10,10 @@ import type { Presenter, PresenterOptions } from './options.js';
 import { resultBlock } from './result.js';
 import { SpinnerController, oraLoader, type SpinnerLoader } from './spinner.js';
 import { createStyle, type Style } from './style.js';
+import { visibleDeep } from './visible.js';
+
+/** The one multi-line string of an event: a whole message as sent or received (-v). */
+const WIRE_TEXT: ReadonlySet<string> = new Set(['text']);
 
 export class PrettyPresenter implements Presenter {
   private readonly style: Style;
@@ -35,7 +39,9 @@ export class PrettyPresenter implements Presenter {
       opts.spinner && !opts.quiet ? new SpinnerController(loader ?? oraLoader(opts.stderr)) : null;
   }
 
-  onEvent(e: SipEvent): void {
+  onEvent(event: SipEvent): void {
+    // Everything shown may hold bytes a peer chose: controls are made visible (visible.ts).
+    const e = visibleDeep(event, event.type === 'wire' ? WIRE_TEXT : undefined);
     this.spinner?.track(e);
     if (!this.opts.quiet) {
       for (const g of this.grouper.push(e)) this.write(this.renderer.render(g));

@@ -1,5 +1,7 @@
 import { Headers } from './headers.js';
 import { SIP_VERSION, type SipRequest } from './message.js';
+import { tagOf } from './name-addr.js';
+import { replaceHeaders } from './replace-headers.js';
 
 /** Everything that goes into a request sipcall originates (RFC 3261 §8.1.1). */
 export interface RequestSpec {
@@ -19,8 +21,11 @@ export interface RequestSpec {
   /** Contact value, for requests that establish a dialog or a binding (§8.1.1.8). */
   contact?: string;
   userAgent?: string;
-  /** Extra headers, already checked for CR/LF/NUL. */
-  headers?: Array<{ name: string; value: string }>;
+  /**
+   * Extra headers, already checked for CR/LF/NUL. One with `replace` takes the place of the
+   * header of that name written here (`--header`, src/sip/replace-headers.ts).
+   */
+  headers?: Array<{ name: string; value: string; replace?: boolean }>;
   body?: Uint8Array;
   contentType?: string;
   /** Max-Forwards (§8.1.1.6: "SHOULD be 70"). */
@@ -45,10 +50,15 @@ export function buildRequest(spec: RequestSpec): SipRequest {
   h.append('CSeq', `${spec.cseq} ${spec.method}`);
   if (spec.contact !== undefined) h.append('Contact', spec.contact);
   if (spec.userAgent) h.append('User-Agent', spec.userAgent);
-  for (const x of spec.headers ?? []) h.append(x.name, x.value);
+  const replacing = [];
+  for (const x of spec.headers ?? []) {
+    if (x.replace) replacing.push(x);
+    else h.append(x.name, x.value);
+  }
   const body = spec.body ?? new Uint8Array(0);
   if (body.length > 0 && spec.contentType) h.append('Content-Type', spec.contentType);
   h.append('Content-Length', String(body.length));
+  if (replacing.length) replaceHeaders(h, replacing, tagOf(spec.from));
   return { kind: 'request', method: spec.method, uri: spec.uri, version: SIP_VERSION, headers: h, body };
 }
 

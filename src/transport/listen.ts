@@ -9,6 +9,8 @@ export interface ListenOptions extends AddressPort, Partial<ConnectionLimits> {
   transport: 'UDP' | 'TCP' | 'TLS' | 'WS' | 'WSS';
   /** Stream transports: the largest message accepted from a connection. Default 64 KiB. */
   maxMessageSize?: number;
+  /** UDP: SO_RCVBUF and SO_SNDBUF to ask for (the kernel caps them at rmem_max / wmem_max). */
+  socketBufferBytes?: number;
   /** TLS and WSS: our certificate and key (PEM). */
   certificate?: ServerCertificate;
   // TCP/TLS, the connection limits (connection-limits.ts): incompleteMessageTimeoutMs
@@ -27,7 +29,7 @@ export interface ListenOptions extends AddressPort, Partial<ConnectionLimits> {
 export async function listen(options: ListenOptions): Promise<Listener> {
   switch (options.transport) {
     case 'UDP':
-      return openUdpListener({ address: options.address, port: options.port });
+      return openUdpListener({ address: options.address, port: options.port, ...(options.socketBufferBytes !== undefined ? { socketBufferBytes: options.socketBufferBytes } : {}) });
     case 'TCP':
       return openTcpListener(options);
     case 'TLS': {

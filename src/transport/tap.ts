@@ -1,10 +1,33 @@
 import type { ConnectionDrop } from './connection-limits.js';
 import type { Endpoint } from './endpoint.js';
-import type { TransportError } from './errors.js';
+import type { TransportError, TransportErrorCode } from './errors.js';
 import type { CloseReason, Listener, ReplyFn, Transport } from './transport.js';
 
 /** `out`: we sent it; `in`: we received it. */
 export type TapDirection = 'in' | 'out';
+
+/**
+ * How a stream connection ended: `fin`, closed normally, first by `by`; `rst`, reset or
+ * abandoned by `by` (RFC 9293 §3.5.2).
+ */
+export interface StreamEnd {
+  how: 'fin' | 'rst';
+  by: 'local' | 'remote';
+}
+
+/** Errors after which we drop the connection ourselves: a stream we cannot split into messages. */
+const DROPPED_BY_US: ReadonlySet<TransportErrorCode> = new Set(['FRAMING', 'MESSAGE_TOO_LARGE']);
+
+/**
+ * A transport's close reason as a stream end: `local` and `peer` are clean closes by that end;
+ * `error` is a reset: by us after a stream we could not frame (we drop it), else by the peer
+ * (`ECONNRESET`, …).
+ */
+export function streamEndOf(reason: CloseReason, lastError: TransportErrorCode | undefined): StreamEnd {
+  if (reason === 'local') return { how: 'fin', by: 'local' };
+  if (reason === 'peer') return { how: 'fin', by: 'remote' };
+  return { how: 'rst', by: lastError !== undefined && DROPPED_BY_US.has(lastError) ? 'local' : 'remote' };
+}
 
 /**
  * Sees every message as it crosses a socket (`--pcap`, docs/pcap.md). `local` is our end,
@@ -18,6 +41,8 @@ export interface WireTap {
    * a WebSocket message. `opener` says which end opened the connection.
    */
   stream(direction: TapDirection, local: Endpoint, remote: Endpoint, bytes: Uint8Array, opener: 'local' | 'remote'): void;
+  /** A stream connection ended (after its last message). */
+  streamEnd?(local: Endpoint, remote: Endpoint, end: StreamEnd, opener: 'local' | 'remote'): void;
 }
 
 function record(tap: WireTap, reliable: boolean, direction: TapDirection, local: Endpoint, remote: Endpoint, bytes: Uint8Array, opener: 'local' | 'remote'): void {
@@ -32,6 +57,11 @@ function record(tap: WireTap, reliable: boolean, direction: TapDirection, local:
  */
 export function tapTransport(t: Transport, tap: WireTap): Transport {
   t.onMessage((msg, from) => record(tap, t.reliable, 'in', t.local, from, msg, 'local'));
+  if (t.reliable) {
+    let lastError: TransportErrorCode | undefined;
+    t.onError((err) => (lastError = err.code));
+    t.onClose((reason) => tap.streamEnd?.(t.local, t.remote, streamEndOf(reason, lastError), 'local'));
+  }
   return {
     name: t.name,
     reliable: t.reliable,
@@ -53,11 +83,12 @@ export function tapTransport(t: Transport, tap: WireTap): Transport {
 }
 
 /**
- * `l`, with every message received and every reply sent shown to `tap` (connections to a
- * listener are opened by the peer).
+ * `l`, with every message received, every reply sent and the end of every connection shown to
+ * `tap` (connections to a listener are opened by the peer).
  */
 export function tapListener(l: Listener, tap: WireTap): Listener {
   l.onMessage((msg, from) => record(tap, l.reliable, 'in', l.local, from, msg, 'remote'));
+  l.onConnectionClose?.((remote, reason, lastError) => tap.streamEnd?.(l.local, remote, streamEndOf(reason, lastError), 'remote'));
   return {
     name: l.name,
     reliable: l.reliable,
@@ -73,6 +104,7 @@ export function tapListener(l: Listener, tap: WireTap): Listener {
       ),
     onError: (cb: (err: TransportError) => void) => l.onError(cb),
     onDrop: (cb: (drop: ConnectionDrop) => void) => l.onDrop(cb),
+    ...(l.onConnectionClose ? { onConnectionClose: l.onConnectionClose.bind(l) } : {}),
     close: () => l.close(),
   };
 }

@@ -5,10 +5,10 @@ import type { ConnectionDrop, ConnectionLimits } from './connection-limits.js';
 import type { AddressPort, Endpoint } from './endpoint.js';
 import { endpointFromNode } from './endpoint.js';
 import { fromSystemError } from './errors.js';
-import type { TransportError } from './errors.js';
+import type { TransportError, TransportErrorCode } from './errors.js';
 import { frameStream } from './tcp-stream.js';
 import type { FramedStream } from './tcp-stream.js';
-import type { Listener, ReplyFn } from './transport.js';
+import type { CloseReason, Listener, ReplyFn } from './transport.js';
 import { bindServer } from './bind-server.js';
 
 export interface TcpListenOptions extends AddressPort, Partial<ConnectionLimits> {
@@ -49,6 +49,7 @@ class TcpListener implements Listener {
   private readonly messages = new Callbacks<[Buffer, Endpoint, ReplyFn]>();
   private readonly errors = new Callbacks<[TransportError]>();
   private readonly drops = new Callbacks<[ConnectionDrop]>();
+  private readonly ends = new Callbacks<[Endpoint, CloseReason, TransportErrorCode | undefined]>();
   private readonly connections = new Set<FramedStream>();
   private closing: Promise<void> | undefined;
 
@@ -76,13 +77,20 @@ class TcpListener implements Listener {
       this.drops.emit(connectionDrop('max-connections', this.name, from, this.connections.size, maxConnections));
       return;
     }
+    let lastError: TransportErrorCode | undefined;
     const stream: FramedStream = frameStream(
       socket,
       { transport: this.name, remote: from, maxMessageSize: this.maxMessageSize, answerPings: true, limits: { incompleteMessageTimeoutMs, maxBufferedBytes } },
       {
         message: (msg) => this.messages.emit(msg, from, (bytes) => stream.write(bytes)),
-        error: (err) => this.errors.emit(err),
-        close: () => this.connections.delete(stream),
+        error: (err) => {
+          lastError = err.code;
+          this.errors.emit(err);
+        },
+        close: (reason) => {
+          this.connections.delete(stream);
+          this.ends.emit(from, reason, lastError);
+        },
         limit: (limit, held, max) => this.drops.emit(connectionDrop(limit, this.name, from, held, max)),
       },
     );
@@ -99,6 +107,10 @@ class TcpListener implements Listener {
 
   onDrop(cb: (drop: ConnectionDrop) => void): void {
     this.drops.add(cb);
+  }
+
+  onConnectionClose(cb: (remote: Endpoint, reason: CloseReason, lastError: TransportErrorCode | undefined) => void): void {
+    this.ends.add(cb);
   }
 
   close(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { TransportName } from '../events/types.js';
 import type { ConnectionDrop } from './connection-limits.js';
 import type { Endpoint } from './endpoint.js';
-import type { TransportError } from './errors.js';
+import type { TransportError, TransportErrorCode } from './errors.js';
 
 /**
  * Why a transport closed: `local` when `close()` was called, `peer` when the peer ended the
@@ -54,6 +54,12 @@ export interface Listener {
    * limit and the peer (connection-limits.ts). Stream listeners only; UDP never calls it.
    */
   onDrop(cb: (drop: ConnectionDrop) => void): void;
+  /**
+   * An accepted connection ended, for whatever reason (as `Transport.onClose`), with the code of
+   * the last error on it, if any: `--pcap` draws its FIN or RST (docs/pcap.md). Stream
+   * listeners only.
+   */
+  onConnectionClose?(cb: (remote: Endpoint, reason: CloseReason, lastError: TransportErrorCode | undefined) => void): void;
   /** Stops listening and closes every accepted connection. Idempotent. */
   close(): Promise<void>;
 }

@@ -16,8 +16,17 @@ import { bindUdpSocket, boundEndpoint, sendDatagram } from './udp-socket.js';
  *
  * Port 0 picks a free port; `local` tells which. Rejects with a TransportError (EADDRINUSE, …).
  */
-export async function openUdpListener(options: AddressPort): Promise<Listener> {
+export async function openUdpListener(options: AddressPort & { socketBufferBytes?: number }): Promise<Listener> {
   const socket = await bindUdpSocket(familyOf(options.address) ?? 4, options.address, options.port);
+  if (options.socketBufferBytes !== undefined) {
+    // Best effort: the kernel caps the size (Linux: net.core.rmem_max / wmem_max).
+    try {
+      socket.setRecvBufferSize(options.socketBufferBytes);
+      socket.setSendBufferSize(options.socketBufferBytes);
+    } catch {
+      // Kept at the system default.
+    }
+  }
   return new UdpListener(socket, boundEndpoint(socket));
 }
 

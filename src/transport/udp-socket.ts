@@ -16,9 +16,13 @@ export function isWildcard(address: string): boolean {
   return address === '0.0.0.0' || address === '::';
 }
 
-/** Creates a UDP socket of the family and binds it; rejects with a TransportError. */
-export async function bindUdpSocket(family: 4 | 6, address: string | undefined, port: number): Promise<dgram.Socket> {
-  const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
+/**
+ * Creates a UDP socket of the family and binds it; rejects with a TransportError. With
+ * `reuseAddr` (SO_REUSEADDR) another socket that also asks for it may bind the same address
+ * and port (udp-sibling.ts).
+ */
+export async function bindUdpSocket(family: 4 | 6, address: string | undefined, port: number, reuseAddr = false): Promise<dgram.Socket> {
+  const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', reuseAddr });
   const bindAddress = address ?? WILDCARD[family];
   try {
     await new Promise<void>((resolve, reject) => {
@@ -50,6 +54,11 @@ export async function connectUdpSocket(socket: dgram.Socket, remote: Endpoint): 
       reject(fromSystemError(err, { transport: 'UDP', remote }));
     }
   });
+}
+
+/** Closes a socket; resolves once it is closed. */
+export function closeUdpSocket(socket: dgram.Socket): Promise<void> {
+  return new Promise((resolve) => socket.close(() => resolve()));
 }
 
 /** The bound address of a socket as an Endpoint. */

@@ -5,7 +5,8 @@ import { endpointFromNode, familyOf, toEndpoint } from './endpoint.js';
 import { fromSystemError, transportError } from './errors.js';
 import type { TransportError } from './errors.js';
 import type { Transport } from './transport.js';
-import { bindUdpSocket, boundEndpoint, connectUdpSocket, isWildcard, sendDatagram, sourceAddressFor } from './udp-socket.js';
+import { bindShareable, bindSibling, SIBLING_SUPPORTED } from './udp-sibling.js';
+import { bindUdpSocket, boundEndpoint, closeUdpSocket, connectUdpSocket, isWildcard, sendDatagram, sourceAddressFor } from './udp-socket.js';
 
 export interface UdpOptions {
   /** The target: an IP literal (resolve names first with resolveHost) and port. */
@@ -14,9 +15,10 @@ export interface UdpOptions {
   local?: { address?: string; port?: number };
   /**
    * Use an unconnected socket that accepts datagrams from any source. By default the socket is
-   * `connect()`ed to the target, so an ICMP port unreachable arrives as ECONNREFUSED; but a
-   * connected socket drops replies from any other address or port (a peer answering from
-   * another port, or a forking proxy). The engine chooses.
+   * `connect()`ed to the target, so an ICMP port unreachable arrives as ECONNREFUSED; a
+   * connected socket alone drops replies from any other address or port (a multi-homed peer
+   * answering from another address), so an unconnected sibling shares its port and passes
+   * those on (udp-sibling.ts). The engine chooses.
    */
   acceptFromAny?: boolean;
 }
@@ -24,7 +26,9 @@ export interface UdpOptions {
 /**
  * A UDP client transport: one socket for the whole run; responses are accepted at the socket
  * the request was sent from, the address and port a server using RFC 3581 `rport` (symmetric
- * response routing) answers to, and the one put in Via sent-by (RFC 3261 §18.1.1).
+ * response routing) answers to, and the one put in Via sent-by (RFC 3261 §18.1.1). Datagrams
+ * from any address to that port are delivered too (through the sibling socket): RFC 3261
+ * §18.1.2 matches a response by its branch, wherever it came from.
  *
  * Rejects with a TransportError when the socket cannot be bound or connected; throws a
  * TypeError when `remote.address` is not an IP literal.
@@ -32,8 +36,12 @@ export interface UdpOptions {
 export async function openUdp(options: UdpOptions): Promise<Transport> {
   const remote = toEndpoint(options.remote.address, options.remote.port);
   const localFamily = options.local?.address === undefined ? undefined : familyOf(options.local.address);
-  const socket = await bindUdpSocket(localFamily ?? remote.family, options.local?.address, options.local?.port ?? 0);
+  const family = localFamily ?? remote.family;
   const connected = options.acceptFromAny !== true;
+  const { socket, shared } = connected && SIBLING_SUPPORTED
+    ? await bindShareable(family, options.local?.address, options.local?.port ?? 0)
+    : { socket: await bindUdpSocket(family, options.local?.address, options.local?.port ?? 0), shared: false };
+  let sibling: dgram.Socket | undefined;
   if (connected) {
     try {
       await connectUdpSocket(socket, remote);
@@ -41,10 +49,12 @@ export async function openUdp(options: UdpOptions): Promise<Transport> {
       socket.close();
       throw err;
     }
+    // After connect(): the connected socket is the better match for the target's datagrams.
+    if (shared) sibling = await bindSibling(family, options.local?.address, socket.address().port);
   }
   let local = boundEndpoint(socket);
   if (isWildcard(local.address)) local = { ...local, address: await sourceAddressFor(remote) };
-  return new UdpTransport(socket, local, remote, connected);
+  return new UdpTransport(socket, local, remote, connected, sibling);
 }
 
 class UdpTransport extends TransportBase implements Transport {
@@ -57,9 +67,13 @@ class UdpTransport extends TransportBase implements Transport {
     readonly local: Endpoint,
     readonly remote: Endpoint,
     private readonly connected: boolean,
+    private readonly sibling?: dgram.Socket,
   ) {
     super();
     socket.on('message', (msg, rinfo) => this.messages.emit(msg, endpointFromNode(rinfo.address, rinfo.port)));
+    // Only what the connected socket cannot take: datagrams from another address or port.
+    sibling?.on('message', (msg, rinfo) => this.messages.emit(msg, endpointFromNode(rinfo.address, rinfo.port)));
+    sibling?.on('error', () => {}); // nothing is sent from it: no error of it concerns the run
     // On a connected socket, ICMP port/host unreachable arrives here (recvmsg ECONNREFUSED).
     socket.on('error', (err) => this.errors.emit(fromSystemError(err, { transport: 'UDP', remote })));
   }
@@ -76,11 +90,8 @@ class UdpTransport extends TransportBase implements Transport {
   }
 
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      this.socket.close(() => {
-        this.closes.emit('local');
-        resolve();
-      });
+    this.closing ??= Promise.all([closeUdpSocket(this.socket), this.sibling && closeUdpSocket(this.sibling)]).then(() => {
+      this.closes.emit('local');
     });
     return this.closing;
   }

@@ -7,10 +7,10 @@ import type { ConnectionDrop } from './connection-limits.js';
 import type { AddressPort, Endpoint } from './endpoint.js';
 import { endpointFromNode } from './endpoint.js';
 import { fromSystemError, transportError } from './errors.js';
-import type { TransportError } from './errors.js';
+import type { TransportError, TransportErrorCode } from './errors.js';
 import { lazyBuiltin } from './lazy-builtin.js';
 import type { ServerCertificate } from './tls-listener.js';
-import type { Listener, ReplyFn } from './transport.js';
+import type { CloseReason, Listener, ReplyFn } from './transport.js';
 import { bindServer } from './bind-server.js';
 
 export interface WsListenOptions extends AddressPort {
@@ -53,6 +53,7 @@ class WsListener implements Listener {
   private readonly messages = new Callbacks<[Buffer, Endpoint, ReplyFn]>();
   private readonly errors = new Callbacks<[TransportError]>();
   private readonly drops = new Callbacks<[ConnectionDrop]>();
+  private readonly ends = new Callbacks<[Endpoint, CloseReason, TransportErrorCode | undefined]>();
   private readonly wss: WebSocketServer;
   private closing: Promise<void> | undefined;
 
@@ -98,9 +99,21 @@ class WsListener implements Listener {
         if (onlyCrlf(buf)) return;
         this.messages.emit(buf, from, reply);
       });
+      // How it ended (onConnectionClose): dropped by us (too large, or our close), or an error.
+      let ended: { reason: CloseReason; lastError?: TransportErrorCode } | undefined;
       ws.on('error', (err: Error & { code?: string }) => {
-        if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.drops.emit(connectionDrop('max-buffered-bytes', name, from, maxMessageSize + 1, maxMessageSize));
-        else this.errors.emit(fromSystemError(err, { transport: name, remote: from }));
+        if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+          ended ??= { reason: 'local' };
+          this.drops.emit(connectionDrop('max-buffered-bytes', name, from, maxMessageSize + 1, maxMessageSize));
+        } else {
+          const e = fromSystemError(err, { transport: name, remote: from });
+          ended ??= { reason: 'error', lastError: e.code };
+          this.errors.emit(e);
+        }
+      });
+      ws.on('close', () => {
+        const end = ended ?? { reason: this.closing !== undefined ? 'local' : 'peer' };
+        this.ends.emit(from, end.reason, end.lastError);
       });
     });
     this.wss.on('error', (err) => this.errors.emit(fromSystemError(err, { transport: name, local })));
@@ -119,6 +132,10 @@ class WsListener implements Listener {
 
   onDrop(cb: (drop: ConnectionDrop) => void): void {
     this.drops.add(cb);
+  }
+
+  onConnectionClose(cb: (remote: Endpoint, reason: CloseReason, lastError: TransportErrorCode | undefined) => void): void {
+    this.ends.add(cb);
   }
 
   close(): Promise<void> {

@@ -41,6 +41,18 @@ describe('uasDialog (RFC 3261 §12.1.1)', () => {
     });
   });
 
+  it('a Contact of * or garbage, or a bad Record-Route: no dialog to send in (never such a Request-URI)', () => {
+    for (const [from, to] of [
+      [/Contact: [^\r]*/, 'Contact: *'],
+      [/Contact: [^\r]*/, 'Contact: <garbage'],
+      [/Max-Forwards/, 'Record-Route: <sip:p1.example;lr\r\nMax-Forwards'],
+    ] as const) {
+      const parsed = parseMessage(Buffer.from(invite(5099).replace(from, to)));
+      if (!parsed.ok) throw new Error('parse');
+      expect(uasDialog(parsed.message as SipRequest, 't'), to).toBeUndefined();
+    }
+  });
+
   it('no Contact: no dialog to send in', () => {
     const text = invite(5099).replace(/Contact: [^\r]*\r\n/, '');
     const parsed = parseMessage(Buffer.from(text));

@@ -2,44 +2,20 @@
 // over UDP, TCP, TLS, WS and WSS, both with --pcap and --json -v; each pcap, read by tshark, holds
 // every SIP message of that side's event stream (`wire` events), in the same order, with the
 // same start lines and directions, and the RTP each side sent and received.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SipEvent } from '../../src/events/types.js';
 import { makeTestPki, type TestPki } from '../support/peers/certs.js';
 import { findCommand, requirePeers } from '../support/peers/require-peer.js';
+import { exec, nextSeq, sipInEvents, sipInPcap, tcpSegments, tcpSummary, tsharkFields } from './pcap-helpers.js';
 import { ofType, resultOf, runCli, startCli } from './uac-helpers.js';
 
-const exec = promisify(execFile);
 const tshark = requirePeers('tshark');
 const sngrep = requirePeers('sngrep');
-
-/** Runs tshark over `file` with `args`; returns its lines split on tabs. */
-async function tsharkFields(file: string, args: string[]): Promise<string[][]> {
-  const { stdout } = await exec('tshark', ['-n', '-r', file, '-T', 'fields', '-E', 'separator=/t', ...args], { maxBuffer: 64 << 20 });
-  return stdout
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => l.split('\t'));
-}
-
-/**
- * The SIP messages tshark finds, in order: `in`/`out` from our port's point of view, and the
- * start line. `-d` makes TLS's plain text (written as TCP on the real port) SIP explicitly.
- */
-async function sipInPcap(file: string, ourPort: number, decodeAs: string[]): Promise<string[]> {
-  const rows = await tsharkFields(file, [...decodeAs, '-Y', 'sip', '-e', 'udp.srcport', '-e', 'tcp.srcport', '-e', 'sip.Request-Line', '-e', 'sip.Status-Line']);
-  return rows.map(([udp, tcp, req, status]) => `${Number(udp || tcp) === ourPort ? 'out' : 'in'} ${req || status}`);
-}
-
-/** The same from the event stream: every `wire` event. */
-function sipInEvents(events: SipEvent[]): string[] {
-  return ofType(events, 'wire').map((w) => `${w.direction} ${w.text.split('\r\n')[0]}`);
-}
 
 /** RTP packets tshark finds from and to `port` (the SDP in the capture tells tshark which ports are RTP). */
 async function rtpCounts(file: string, port: number): Promise<{ sent: number; received: number }> {
@@ -117,6 +93,29 @@ describe.skipIf(tshark.skip)('--pcap read by tshark: sipcall invite → sipcall 
         // Checksums (IP, UDP, TCP) all verify.
         const bad = await tsharkFields(callerPcap, ['-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE', '-Y', 'ip.checksum.status == 0 || udp.checksum.status == 0 || tcp.checksum.status == 0', '-e', 'frame.number']);
         expect(bad).toEqual([]);
+
+        // Stream transports: the connection ends with FINs both ways, then the last ACK to the
+        // end that sent the second FIN; one conversation, which tshark's TCP analysis follows
+        // without a gap (no "previous segment not captured", no "ACKed unseen segment"). The
+        // caller closes first (after the BYE's 200); the callee, stopped at once by Ctrl-C,
+        // may close before it has read the caller's FIN: each file says what its side saw.
+        if (transport !== 'udp') {
+          for (const [side, file] of [['caller', callerPcap], ['callee', calleePcap]] as const) {
+            const segments = await tcpSegments(file);
+            const fins = segments.filter((x) => x.flags.includes('F')).map((x) => (x.dst === port ? 'from the caller' : 'from the callee'));
+            if (side === 'caller') expect(fins, side).toEqual(['from the caller', 'from the callee']);
+            else expect([...fins].sort(), side).toEqual(['from the callee', 'from the caller']);
+            const last = segments.at(-1)!;
+            expect(last.dst === port ? 'from the caller' : 'from the callee', side).toBe(fins[0]);
+            expect(last.len, side).toBe(0);
+            expect(last.flags.replace(/·/g, ''), side).toBe('A');
+            expect(segments.filter((x) => x.flags.includes('R')), side).toEqual([]);
+            const { conversations, problems } = await tcpSummary(file, decodeAs);
+            expect(problems, side).toEqual([]);
+            expect(conversations, side).toHaveLength(1);
+            expect(conversations[0], side).toMatch(new RegExp(`:${port}\\b`));
+          }
+        }
       } finally {
         if (answerCode === undefined) {
           answer.io.interrupt();
@@ -164,6 +163,102 @@ describe.skipIf(tshark.skip)('--pcap read by tshark: sipcall invite → sipcall 
       const rows = await tsharkFields(file, ['-Y', 'sip', '-e', 'udp.dstport', '-e', 'sip.Method', '-e', 'sip.Status-Code']);
       expect(rows).toEqual([[String(port), 'OPTIONS', ''], [expect.any(String), '', '200']]);
       expect(await tsharkFields(file, ['-Y', 'tcp.len > 0', '-e', 'frame.number'])).toEqual([]);
+    } finally {
+      answer.io.interrupt();
+      await answer.done;
+    }
+  });
+  it('a connection the peer resets: `options --transport tcp` shows the OPTIONS, then one RST from the peer, and no gap', async () => {
+    const file = join(dir, 'reset-client.pcap');
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((s) => {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.once('data', () => s.resetAndDestroy());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const r = await runCli(['options', `sip:127.0.0.1:${port}`, '--transport', 'tcp', '--pcap', file]);
+      expect(r.code).toBe(4);
+      const segments = await tcpSegments(file);
+      expect(segments.map((x) => `${x.src === port ? 'peer' : 'us'} ${x.flags.replace(/·/g, '')} ${x.len > 0 ? 'data' : ''}`.trim())).toEqual(['us S', 'peer AS', 'us A', 'us AP data', 'peer AR']);
+      expect(await sipInPcap(file, port, [])).toEqual([`in OPTIONS sip:127.0.0.1:${port} SIP/2.0`]); // "in": seen from the peer's port
+      // the RST continues the stream: at the peer's next number, acknowledging all we sent
+      const rst = segments.at(-1)!;
+      const us = segments[0]!.src;
+      expect([rst.seq, rst.ack]).toEqual([nextSeq(segments.slice(0, -1), port), nextSeq(segments, us)]);
+      expect(rst.expert).toMatch(/Connection reset \(RST\)/);
+      expect((await tcpSummary(file)).problems).toEqual([]);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('a connection the caller resets: `answer --transport tcp` shows the OPTIONS, its 200, then the RST from the caller', async () => {
+    const file = join(dir, 'reset-listener.pcap');
+    const answer = startCli(['answer', '--port', '0', '--transport', 'tcp', '--no-input', '--pcap', file]);
+    try {
+      const listening = await answer.waitFor((e) => e.type === 'note' && e.text.startsWith('answering on '));
+      const port = Number(/^answering on 127\.0\.0\.1:(\d+)/.exec(listening.type === 'note' ? listening.text : '')![1]);
+      const client = net.connect(port, '127.0.0.1');
+      client.on('error', () => undefined);
+      await new Promise((r) => client.once('connect', r));
+      const localPort = client.localPort!;
+      const options = [
+        `OPTIONS sip:127.0.0.1:${port} SIP/2.0`,
+        `Via: SIP/2.0/TCP 127.0.0.1:${localPort};branch=z9hG4bK-pcap-reset`,
+        'Max-Forwards: 70',
+        `From: <sip:t@127.0.0.1>;tag=a`,
+        `To: <sip:127.0.0.1:${port}>`,
+        'Call-ID: pcap-reset@127.0.0.1',
+        'CSeq: 1 OPTIONS',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n');
+      const replied = new Promise((r) => client.once('data', r));
+      client.write(options);
+      await replied;
+      client.resetAndDestroy();
+      await answer.waitFor((e) => e.type === 'transport.error', 3000); // the listener saw the reset
+      answer.io.interrupt();
+      expect(await answer.done).toBe(0);
+      const segments = await tcpSegments(file);
+      expect(segments.map((x) => `${x.src === port ? 'us' : 'peer'} ${x.flags.replace(/·/g, '')} ${x.len > 0 ? 'data' : ''}`.trim())).toEqual(['peer S', 'us AS', 'peer A', 'peer AP data', 'us AP data', 'peer AR']);
+      const rst = segments.at(-1)!;
+      expect(rst.src).toBe(localPort);
+      expect([rst.seq, rst.ack]).toEqual([nextSeq(segments.slice(0, -1), localPort), nextSeq(segments, port)]);
+      expect((await tcpSummary(file)).problems).toEqual([]);
+    } finally {
+      answer.io.interrupt(); // again, when an expectation failed before: answer ends on it
+      await answer.done;
+    }
+  });
+
+  it('RTP from another port than the SDP named (`answer --fault from-other-port`): the caller\'s pcap has it from the real port', async () => {
+    const file = join(dir, 'rtp-other-port.pcap');
+    const answer = startCli(['answer', '--port', '0', '--ring', '50', '--no-input', '--fault', 'from-other-port']);
+    try {
+      const listening = await answer.waitFor((e) => e.type === 'note' && e.text.startsWith('answering on '));
+      const port = Number(/^answering on 127\.0\.0\.1:(\d+)/.exec(listening.type === 'note' ? listening.text : '')![1]);
+      const call = await runCli(['invite', `sip:bob@127.0.0.1:${port}`, '-d', '1.5', '--pcap', file]);
+      const result = resultOf(call.events);
+      expect(result.verdict?.id, result.summary).toBe('rtp-from-unexpected-address');
+      const [started] = ofType(call.events, 'media.started');
+      const ourRtp = Number(/:(\d+)$/.exec(started!.local)![1]);
+      const sdpPort = Number(/:(\d+)$/.exec(started!.remote)![1]);
+      const sources = result.media!.received.sources;
+      expect(sources).toHaveLength(1);
+      expect(sources[0]!.port).not.toBe(sdpPort);
+      // what arrived at our RTP port, by its source port: all of it from where it really came
+      const arrived = await tsharkFields(file, ['-Y', `udp.dstport == ${ourRtp}`, '-e', 'udp.srcport']);
+      expect(new Set(arrived.map(([src]) => Number(src)))).toEqual(new Set([sources[0]!.port]));
+      expect(arrived).toHaveLength(sources[0]!.packets);
+      // …decoded as RTP (the offer in the capture names our port) and sent by us to the SDP's port
+      expect(await tsharkFields(file, ['-Y', `rtp && udp.srcport == ${sources[0]!.port}`, '-e', 'frame.number'])).toHaveLength(sources[0]!.packets);
+      expect((await tsharkFields(file, ['-Y', `udp.srcport == ${ourRtp}`, '-e', 'udp.dstport'])).every(([d]) => Number(d) === sdpPort)).toBe(true);
     } finally {
       answer.io.interrupt();
       await answer.done;

@@ -45,6 +45,12 @@ export interface FaultRules {
   /** Send responses (and requests from the peer) from this address instead of the relay's. */
   replyFrom?: string;
   /**
+   * With `replyFrom`: only responses with these statuses come from that address; the rest
+   * (and requests from the peer) from the relay's own, as from a server that answers some
+   * messages from another of its addresses.
+   */
+  replyFromStatuses?: number[];
+  /**
    * Where responses go: `source` (default: where the request came from, as RFC 3581 wants),
    * `via` (the host and port of the top Via sent-by, ignoring rport), or a fixed port on the
    * client's address.
@@ -233,7 +239,9 @@ export async function startFaultRelay(peer: { host: string; port: number }, init
     } else if (isResponse && typeof rules.replyTo === 'object') {
       dest = { address: client.address, port: rules.replyTo.port };
     }
-    const via = rules.replyFrom ? await socketAt(rules.replyFrom) : front;
+    const status = Number(/^SIP\/2\.0 (\d{3})/.exec(line)?.[1]);
+    const elsewhere = rules.replyFrom !== undefined && (rules.replyFromStatuses === undefined || rules.replyFromStatuses.includes(status));
+    const via = elsewhere ? await socketAt(rules.replyFrom!) : front;
     const fromText = `${via.address().address}:${via.address().port}`;
     forward('to-client', () => via.send(msg, dest.port, dest.address));
     current = buf;

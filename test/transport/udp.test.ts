@@ -66,24 +66,49 @@ describe('UDP client transport', () => {
     expect(other.local.port).toBeGreaterThan(0);
   });
 
-  it('connected (default): a datagram from another port is not delivered, the target’s is', async () => {
+  it('connected (default): a datagram from another address is delivered too (RFC 3261 §18.1.2), the target’s as before', async () => {
     const target = track(await openUdpListener({ address: '127.0.0.1', port: 0 }));
-    const other = track(await openUdpListener({ address: '127.0.0.1', port: 0 }));
     const client = track(await openUdp({ remote: target.local }));
-    const got = first<[Buffer, Endpoint]>((cb) => client.onMessage(cb));
+    const got: Array<[string, Endpoint]> = [];
+    client.onMessage((msg, from) => got.push([msg.toString(), from]));
     const request = first<[Buffer, Endpoint, (b: Uint8Array) => void]>((cb) => target.onMessage(cb));
     client.send(Buffer.from('hi'));
     const [, , reply] = await request;
-    // The stray datagram goes first; the connected socket never sees it.
+    // A multi-homed server answering from another of its addresses (127.0.0.2 is loopback too).
+    const other = track(await openUdpListener({ address: '127.0.0.2', port: 0 }));
+    const stray = first<[Buffer, Endpoint]>((cb) => client.onMessage(cb));
     await new Promise<void>((resolve) => {
       const s = dgram.createSocket('udp4');
-      s.send(Buffer.from('stray'), client.local.port, client.local.address, () => s.close(() => resolve()));
+      s.bind({ address: '127.0.0.2', port: 0 }, () => s.send(Buffer.from('from 127.0.0.2'), client.local.port, client.local.address, () => s.close(() => resolve())));
     });
+    const [, strayFrom] = await stray;
+    expect(strayFrom.address).toBe('127.0.0.2');
+    const fromTarget = first<[Buffer, Endpoint]>((cb) => client.onMessage(cb));
     reply(Buffer.from('from target'));
-    const [msg, from] = await got;
-    expect(msg.toString()).toBe('from target');
-    expect(from).toEqual(target.local);
-    expect(other.local.port).toBeGreaterThan(0);
+    await fromTarget;
+    expect(got.map(([m, f]) => `${m} ${f.address}`)).toEqual(['from 127.0.0.2 127.0.0.2', 'from target 127.0.0.1']);
+    expect(got[1]![1]).toEqual(target.local);
+    expect(other.local.address).toBe('127.0.0.2');
+  });
+
+  it('connected (default): ICMP still reaches the connected socket, not its sibling; the port cannot be taken by a plain bind', async () => {
+    const port = await closedUdpPort();
+    const client = track(await openUdp({ remote: { address: '127.0.0.1', port } }));
+    const taken = await openUdpListener({ address: '127.0.0.1', port: client.local.port }).catch((e: unknown) => e);
+    expect((taken as TransportError).code).toBe('EADDRINUSE');
+    const error = first<[TransportError]>((cb) => client.onError(cb));
+    const t0 = Date.now();
+    client.send(Buffer.from('OPTIONS sip:x SIP/2.0\r\n\r\n'));
+    const [err] = await error;
+    expect(err.code).toBe('ECONNREFUSED');
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  it('two clients on port 0 never share a port', async () => {
+    const server = track(await openUdpListener({ address: '127.0.0.1', port: 0 }));
+    const clients = await Promise.all(Array.from({ length: 50 }, () => openUdp({ remote: server.local })));
+    for (const c of clients) track(c);
+    expect(new Set(clients.map((c) => c.local.port)).size).toBe(50);
   });
 
   it('reports a message larger than a datagram as MESSAGE_TOO_LARGE instead of throwing', async () => {
@@ -121,6 +146,14 @@ describe('UDP client transport', () => {
     client.send(Buffer.from('late'));
     const [err] = await error;
     expect(err.code).toBe('CLOSED');
+  });
+
+  it('a --local port in use by another client is EADDRINUSE, not shared', async () => {
+    const server = track(await openUdpListener({ address: '127.0.0.1', port: 0 }));
+    const a = track(await openUdp({ remote: server.local }));
+    const err = await openUdp({ remote: server.local, local: { address: '127.0.0.1', port: a.local.port } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransportError);
+    expect((err as TransportError).code).toBe('EADDRINUSE');
   });
 
   it('binds the local port asked for', async () => {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { parseHeaderOption, checkHeader } from '../header-values.js';
 import type { RegisterPlan, RequestOptions, TransportPlan, UacPlan } from '../plan.js';
-import { defaultPort, parseTarget, type Target } from '../target.js';
+import { defaultPort, parseTarget, uriHeaders, type Target } from '../target.js';
 import type { PlanCommand, PlanFlags } from './types.js';
 import { chooseTransport, withWsUrl } from './transport.js';
 import { checkFamily, familyFrom, routeFlags } from './route.js';
@@ -44,6 +44,17 @@ function requestOptions(flags: PlanFlags): RequestOptions {
   const userAgent = flags.userAgent ?? DEFAULT_USER_AGENT;
   checkHeader('User-Agent', userAgent, '--user-agent');
   return { from, headers, userAgent };
+}
+
+/**
+ * The target's `?headers` as header fields of the request (RFC 3261 §19.1.1, §19.1.5; Table 1
+ * keeps them out of the Request-URI and To): before the -H ones, and left out where a -H names
+ * the same header (what the user typed as a flag wins).
+ */
+function withUriHeaders(request: RequestOptions, target: Target): RequestOptions {
+  const given = new Set(request.headers.map((h) => h.name.toLowerCase()));
+  const fromUri = uriHeaders(target).filter((h) => !given.has(h.name.toLowerCase()));
+  return fromUri.length ? { ...request, headers: [...fromUri, ...request.headers] } : request;
 }
 
 /** `--hold-after S [--hold-for T]` (RFC 3264 §8.4 hold by re-INVITE). */
@@ -91,7 +102,7 @@ export function buildUacPlan(cmd: PlanCommand, readStdin: () => Buffer): UacPlan
     destination: withWsUrl(net, { host: destTarget.address, port: destTarget.port ?? defaultPort(net.transport), portExplicit: destTarget.port !== undefined, scheme: destTarget.scheme }),
     ...(routing.plan ? { route: routing.plan } : {}),
     net,
-    request: requestOptions(f),
+    request: withUriHeaders(requestOptions(f), target),
     expect: f.expect !== undefined ? parseExpect(f.expect) : undefined,
     followRedirects: f.follow !== false,
   };
@@ -106,7 +117,7 @@ export function buildUacPlan(cmd: PlanCommand, readStdin: () => Buffer): UacPlan
         rel100: rel100From(f['100rel']),
         ...holdFrom(f),
         ...(f.acceptTransfer === true ? { acceptTransfer: true } : {}),
-        ...(f.transferTo !== undefined ? { transferTo: parseTarget(String(f.transferTo), '--transfer-to target').uri } : {}),
+        ...(f.transferTo !== undefined ? { transferTo: parseTarget(String(f.transferTo), '--transfer-to target').uriWithHeaders } : {}),
         ...(f.sessionExpires !== undefined ? { sessionExpiresS: parseInteger(String(f.sessionExpires), '--session-expires', 90, 2 ** 31 - 1) } : {}),
         ...withMedia(f),
       };

@@ -1,21 +1,41 @@
 import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
 
-/** A positive number of milliseconds for --t1/--t2/--t4 and friends. */
-export function parsePositiveMs(text: string, flag: string): number {
+/**
+ * The longest wait a seconds flag accepts (`--duration`, `--ring-timeout`, `--hold-after`,
+ * `--keepalive`, …): 2147483 s, about 24.8 days, the longest single wait of Node's timers
+ * (2^31 − 1 ms). The clock itself handles any delay (src/clock/long-timeout.ts); the bound
+ * turns a mistyped value into a clear usage error instead of a run that never ends.
+ */
+export const MAX_WAIT_S = Math.floor((2 ** 31 - 1) / 1000);
+
+/**
+ * The largest T1, T2 or T4 accepted: one hour. RFC 3261 §17.1.1.1 lets T1 be "chosen larger"
+ * than 500 ms on slow networks; an hour keeps every derived timer (B = F = H = J = M = 64·T1,
+ * 64 hours) a meaningful wait.
+ */
+export const MAX_TIMER_BASE_MS = 3_600_000;
+
+/** A positive number of milliseconds for --t1/--t2/--t4 and friends, at most `max`. */
+export function parsePositiveMs(text: string, flag: string, max = MAX_TIMER_BASE_MS): number {
   const n = Number(text);
   if (!/^\s*\d+(\.\d+)?\s*$/.test(text) || !Number.isFinite(n) || n <= 0) {
+    // `1e12` is positive: say what is wrong with it (too large, or not plain digits).
+    if (n > max) throw new UsageError(`${flag} ${text.trim()} is too large`, `use at most ${max} ms`);
+    if (n > 0) throw new UsageError(`${flag} must be written as plain digits (milliseconds), got ${JSON.stringify(text)}`, `example: ${flag} 500`);
     throw new UsageError(`${flag} must be a positive number of milliseconds, got ${JSON.stringify(text)}`, `example: ${flag} 500`);
   }
+  if (n > max) throw new UsageError(`${flag} ${text.trim()} is too large`, `use at most ${max} ms`);
   return n;
 }
 
-/** A number of seconds ≥ 0 (or > 0 when `positive`). */
+/** A number of seconds ≥ 0 (or > 0 when `positive`), at most {@link MAX_WAIT_S}. */
 export function parseSeconds(text: string, flag: string, positive = false): number {
   const n = Number(text);
   if (!/^\s*\d+(\.\d+)?\s*$/.test(text) || !Number.isFinite(n) || (positive && n <= 0)) {
     throw new UsageError(`${flag} must be a ${positive ? 'positive ' : ''}number of seconds, got ${JSON.stringify(text)}`, `example: ${flag} 5`);
   }
+  if (n > MAX_WAIT_S) throw new UsageError(`${flag} ${text.trim()} is too long`, `use at most ${MAX_WAIT_S} s (about 24.8 days)`);
   return n;
 }
 

@@ -18,11 +18,13 @@ import { icmpUnreachable } from './icmp-unreachable.js';
 import { noResponse } from './no-response.js';
 import { oversizeUdp } from './oversize-udp.js';
 import { provisionalOnly } from './provisional-only.js';
+import { replyFromOtherAddress } from './reply-from-other-address.js';
 import { rportIgnored } from './rport-ignored.js';
 import { strayResponses } from './stray-responses.js';
 import { timeoutAfterFinal } from './timeout-after-final.js';
 import { transportFailed } from './transport-failed.js';
 import { unparseable } from './unparseable.js';
+import { unusableDialog } from './unusable-dialog.js';
 import { wrongPort } from './wrong-port.js';
 
 export interface AnalyzeOptions {
@@ -35,7 +37,7 @@ export interface AnalyzeOptions {
  * Causes that matter even when a final response arrived: the run "worked" here, but the same
  * exchange fails in a real network (a lost ACK, answers from the wrong place).
  */
-const EVEN_WHEN_ANSWERED: readonly Cause[] = [ackLost2xx, ackLostNon2xx, wrongPort, rportIgnored];
+const EVEN_WHEN_ANSWERED: readonly Cause[] = [unusableDialog, ackLost2xx, ackLostNon2xx, replyFromOtherAddress, wrongPort, rportIgnored];
 
 /** The rest, most specific first: the first that fits is the verdict. */
 const WHEN_UNANSWERED: readonly Cause[] = [
@@ -65,7 +67,10 @@ export const VERDICT_IDS = [
   'provisional-only',
   'ack-lost-non2xx',
   'ack-lost-2xx',
+  'bad-contact',
+  'bad-record-route',
   'wrong-port',
+  'reply-from-other-address',
   'rport-ignored',
   'stray-responses',
   'unparseable-responses',

@@ -35,7 +35,7 @@ export const noResponse: Cause = ({ facts, plan }) => {
             'is the host up and the address right? A silent drop (no ICMP) usually means a firewall that DROPs, or a host that is down',
             'is the server listening on this port over UDP? Try TCP: sipcall diagnose shows UDP and TCP side by side',
             'a server may ignore requests it does not like (unknown domain, blocked User-Agent or source address): check its log',
-            'a multi-homed server that answers from another address to our source port is not seen (the socket is connected, to hear ICMP): capture with tcpdump to check',
+            'answers from another address or port would have been seen (sipcall also listens unconnected on its source port and its Via port): if the server says it answered, a NAT or firewall on the way dropped it; capture with tcpdump to check',
           ]
         : ['something accepts TCP on that port but does not answer SIP: is it a SIP server? check its log'],
   };

@@ -18,8 +18,35 @@ export const transportFailed: Cause = ({ facts }) => {
   const when = `${e.transport} to ${e.to}: ${e.code} at ${at(e.t)}${sends ? ` (after ${sends} send${sends === 1 ? '' : 's'})` : ', before anything was sent'}`;
   const evidence = [when, `in words: ${e.message}`];
   const local = 'sipcall ended the request with a local 503 (made up by sipcall, not from the peer; RFC 3261 §8.1.3.1)';
+  if (e.code === 'MESSAGE_TOO_LARGE') return tooLarge(e, evidence, facts.main?.sends.at(-1)?.bytes, local);
   return tlsFailed(e, evidence, sends) ?? describe(e, evidence, local);
 };
+
+/**
+ * `message-too-large`, told by the transport: on UDP it is our request that does not fit in one
+ * datagram (RFC 3261 §18.1.1 sends such requests over TCP); on a stream (TCP, TLS, WS) it is a
+ * message from the peer, larger than sipcall accepts, and the connection was closed.
+ */
+function tooLarge(e: TransportErrorEvent, evidence: string[], requestBytes: number | undefined, local: string): Verdict {
+  const sent = requestBytes !== undefined ? `our request was ${requestBytes} bytes` : undefined;
+  if (e.transport === 'UDP') {
+    return {
+      id: 'message-too-large',
+      text: `the request${requestBytes !== undefined ? ` (${requestBytes} bytes)` : ''} is larger than one UDP datagram can carry`,
+      evidence,
+      next: ['send it over TCP (--transport tcp), or make the body smaller'],
+    };
+  }
+  return {
+    id: 'message-too-large',
+    text: `${e.to} sent a message larger than sipcall accepts on ${e.transport}, so the connection was closed`,
+    evidence: [...evidence, ...(sent ? [`${sent}: the size limit was broken by what came back, not by what we sent`] : []), local],
+    next: [
+      'a response this large is not a normal SIP answer: the peer may be broken, or not a SIP server (look at what it sends with --pcap)',
+      'sipcall accepts up to 1 MiB per message on a stream',
+    ],
+  };
+}
 
 function describe(e: TransportErrorEvent, evidence: string[], local: string): Verdict | undefined {
   const host = e.to.replace(/:\d+$/, '');
@@ -87,13 +114,6 @@ function describe(e: TransportErrorEvent, evidence: string[], local: string): Ve
         text: 'sipcall could not use the local address or port it was asked to send from',
         evidence,
         next: ['choose another --local port (0 picks a free one), or an address of this machine', 'ports below 1024 need privileges'],
-      };
-    case 'MESSAGE_TOO_LARGE':
-      return {
-        id: 'message-too-large',
-        text: 'the request is larger than one datagram can carry',
-        evidence,
-        next: ['send it over TCP (--transport tcp), or make the body smaller'],
       };
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':

@@ -1,5 +1,6 @@
 import type { ColorLevel } from '../../present/options.js';
 import { createStyle, type Style } from '../../present/style.js';
+import { visible } from '../../present/visible.js';
 import { formatAt } from '../errors.js';
 import type { TestResult } from '../runner.js';
 import { ladderText } from './ladder.js';
@@ -53,10 +54,11 @@ export function failureText(r: TestResult, s: Style = createStyle(0), withLadder
   for (const f of r.failures) {
     const where = `${f.inFinally ? 'finally ' : ''}step ${f.step}${f.iteration ? `, run ${f.iteration} of ${r.test.repeat}` : ''}`;
     lines.push(...formatAt(r.file.path, r.file.source, f.pos, `${f.message} (${where})`).split('\n').map((l) => `      ${l}`));
-    lines.push(`      expected: ${f.expected}`);
-    lines.push(`      actual:   ${f.actual}`);
+    // `actual` is often the peer's bytes (a reason phrase, a header value): controls shown, not obeyed.
+    lines.push(`      expected: ${visible(String(f.expected))}`);
+    lines.push(`      actual:   ${visible(String(f.actual))}`);
   }
-  if (r.verdict) lines.push(`      verdict:  ${r.verdict.id}: ${r.verdict.text}`);
+  if (r.verdict) lines.push(`      verdict:  ${r.verdict.id}: ${visible(r.verdict.text)}`);
   if (withLadder && r.events.some((e) => e.type === 'request.sent')) {
     lines.push(`      ${s.dim('ladder:')}`);
     for (const l of ladderText(r.events, r.peer).trimEnd().split('\n')) lines.push(`      ${l}`);

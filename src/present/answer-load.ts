@@ -1,0 +1,44 @@
+/**
+ * What `sipcall answer --load` shows (docs/answer-load.md): a rate line once a second on a
+ * terminal, and the summary of the `result` event. The figures are the engine's counters
+ * (src/engine/uas-fast/counters.ts), passed in as plain numbers.
+ */
+
+/** The counters the lines read (the engine's LoadCounters has them). */
+export interface AnswerLoadFigures {
+  invites: number;
+  answered: number;
+  rejected: number;
+  acks: number;
+  byes: number;
+  cancels: number;
+  absorbed: number;
+  resent: number;
+  noAck: number;
+  fullPath: number;
+  live: number;
+}
+
+const n = (x: number): string => x.toLocaleString('en-US');
+
+/**
+ * One second: `answer --load: 9,998 calls/s · answered 120,000 · state kept for 12 calls (64·T1 after their end) · re-sent
+ * requests absorbed 0 · responses re-sent 0 · no ACK 0 · full path 0`.
+ */
+export function answerLoadLine(now: AnswerLoadFigures, before: AnswerLoadFigures, ms: number): string {
+  const rate = ms > 0 ? Math.round(((now.answered - before.answered) * 1000) / ms) : 0;
+  return `answer --load: ${n(rate)} calls/s · answered ${n(now.answered)} · state kept for ${n(now.live)} calls (64·T1 after their end) · re-sent requests absorbed ${n(now.absorbed)} · responses re-sent ${n(now.resent)} · no ACK ${n(now.noAck)} · full path ${n(now.fullPath)}`;
+}
+
+/**
+ * The run's summary: `answer --load: stopped by Ctrl-C after 12.3 s; answered 100,000 calls
+ * (peak 10,012 calls/s); requests: 100,000 INVITE, 100,000 ACK, 100,000 BYE, 0 CANCEL; 0
+ * rejected; re-sent requests absorbed 0, responses re-sent 0; no ACK 0; full path 0 messages`.
+ */
+export function answerLoadSummary(stoppedBy: string, elapsedMs: number, f: AnswerLoadFigures, peakPerSecond: number): string {
+  return (
+    `answer --load: stopped ${stoppedBy} after ${(elapsedMs / 1000).toFixed(1)} s; answered ${n(f.answered)} call${f.answered === 1 ? '' : 's'} (peak ${n(peakPerSecond)} calls/s); ` +
+    `requests: ${n(f.invites)} INVITE, ${n(f.acks)} ACK, ${n(f.byes)} BYE, ${n(f.cancels)} CANCEL; ${n(f.rejected)} rejected; ` +
+    `re-sent requests absorbed ${n(f.absorbed)}, responses re-sent ${n(f.resent)}; no ACK ${n(f.noAck)}; full path ${n(f.fullPath)} message${f.fullPath === 1 ? '' : 's'}`
+  );
+}

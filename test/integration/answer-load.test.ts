@@ -1,0 +1,67 @@
+// `sipcall answer --load` (docs/answer-load.md) as the far end of a small load run: SIPp's
+// built-in uac places 1,500 calls at 500 calls/s (INVITE-180-200-ACK-BYE-200 over UDP on
+// loopback). SIPp exits 0 only when every call succeeded; its -trace_stat CSV says how many
+// calls succeeded and failed. `answer` runs in process with --json.
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { usePeerCleanup } from '../support/peers/process.js';
+import { requirePeers } from '../support/peers/require-peer.js';
+import { startSipp, type SippPeer } from '../support/peers/sipp.js';
+import { resultOf, startCli, type CliRun } from './uac-helpers.js';
+
+usePeerCleanup();
+
+const peers: SippPeer[] = [];
+const answers: CliRun[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const a of answers.splice(0)) {
+    a.io.interrupt();
+    await a.done;
+  }
+  await Promise.all(peers.splice(0).map((p) => p.stop()));
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** The last row of SIPp's -trace_stat CSV, by column name. */
+function lastStats(dir: string): Record<string, string> {
+  const file = readdirSync(dir).find((f) => f.endsWith('.csv'));
+  expect(file, 'a -trace_stat CSV').toBeDefined();
+  const rows = readFileSync(path.join(dir, file!), 'utf8').trim().split('\n').map((l) => l.split(';'));
+  const head = rows[0]!;
+  const last = rows.at(-1)!;
+  return Object.fromEntries(head.map((h, i) => [h, last[i] ?? '']));
+}
+
+describe.skipIf(requirePeers('sipp').skip)('sipcall answer --load under SIPp uac at 500 calls/s', () => {
+  it('every one of 1,500 calls succeeds (SIPp exit 0, FailedCall 0) and the summary counts them', async () => {
+    const cli = startCli(['answer', '--port', '0', '--load', '--ring', '0']);
+    answers.push(cli);
+    const note = await cli.waitFor((e) => e.type === 'note' && e.text.startsWith('answering on '));
+    const port = Number(/:(\d+) \(UDP\)/.exec(note.type === 'note' ? note.text : '')![1]);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'answer-load-test-'));
+    dirs.push(dir);
+    const uac = await startSipp({
+      scenario: 'uac',
+      remote: `127.0.0.1:${port}`,
+      extraArgs: ['-r', '500', '-m', '1500', '-buff_size', '4194304', '-trace_stat', '-fd', '1', '-stf', path.join(dir, 'stat.csv')],
+    });
+    peers.push(uac);
+    const status = await uac.exited;
+    expect(status, uac.stderr() + (await uac.errorLog())).toEqual({ code: 0, signal: null });
+    const stats = lastStats(dir);
+    expect(Number(stats['SuccessfulCall(C)'])).toBe(1500);
+    expect(Number(stats['FailedCall(C)'])).toBe(0);
+
+    answers.splice(answers.indexOf(cli), 1);
+    cli.io.interrupt();
+    expect(await cli.done).toBe(0);
+    const result = resultOf(cli.events());
+    expect(result.summary).toMatch(/^answer --load: stopped by Ctrl-C after [\d.]+ s; answered 1,500 calls \(peak [\d,]+ calls\/s\); requests: 1,500 INVITE, 1,500 ACK, 1,500 BYE, 0 CANCEL; 0 rejected;/);
+    expect(result.summary).toMatch(/full path 0 messages$/);
+    // No per-message events under --load: the note, the result, nothing per call.
+    expect(cli.events().filter((e) => e.type === 'request.received' || e.type === 'response.sent')).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { answerLoadLine, answerLoadSummary, type AnswerLoadFigures } from '../../src/present/answer-load.js';
+
+const zero: AnswerLoadFigures = { invites: 0, answered: 0, rejected: 0, acks: 0, byes: 0, cancels: 0, absorbed: 0, resent: 0, noAck: 0, fullPath: 0, live: 0 };
+
+describe('answer --load lines', () => {
+  it('the rate line: calls answered in the interval, per second', () => {
+    const now = { ...zero, answered: 25_000, live: 12, absorbed: 3, resent: 4, noAck: 1, fullPath: 2 };
+    expect(answerLoadLine(now, { ...zero, answered: 15_000 }, 1000)).toBe(
+      'answer --load: 10,000 calls/s · answered 25,000 · state kept for 12 calls (64·T1 after their end) · re-sent requests absorbed 3 · responses re-sent 4 · no ACK 1 · full path 2',
+    );
+    expect(answerLoadLine(now, { ...zero, answered: 20_000 }, 500)).toMatch(/^answer --load: 10,000 calls\/s/);
+  });
+
+  it('the summary names every count', () => {
+    const f = { ...zero, invites: 3, answered: 2, rejected: 1, acks: 2, byes: 2, cancels: 1, fullPath: 1 };
+    expect(answerLoadSummary('by Ctrl-C', 12_345, f, 2)).toBe(
+      'answer --load: stopped by Ctrl-C after 12.3 s; answered 2 calls (peak 2 calls/s); requests: 3 INVITE, 2 ACK, 2 BYE, 1 CANCEL; 1 rejected; re-sent requests absorbed 0, responses re-sent 0; no ACK 0; full path 1 message',
+    );
+  });
+});
