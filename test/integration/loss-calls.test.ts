@@ -21,6 +21,7 @@ import { usePeerCleanup } from '../support/peers/process.js';
 import { requirePeers } from '../support/peers/require-peer.js';
 import { startSipp, type SippPeer } from '../support/peers/sipp.js';
 import { resultOf, runJson } from './kamailio-helpers.js';
+import { allowedTimerBFailures } from './loss-helpers.js';
 
 const T = ['--t1', '50', '--t2', '100'];
 
@@ -97,7 +98,8 @@ describe('calls sipcall → sipcall answer through loss, duplication and reorder
 // 2xx SIPp re-sends (0, 0.5, 1.5 s) were lost too: about 0.51⁷ · 0.3³ ≈ 2·10⁻⁵ per call at 30 %.
 // On a starved machine (seen with both cores busy) fewer copies go out before Timer B. A failed
 // call is therefore accepted only when the relay's log shows that nothing answering the INVITE
-// that timed out (its CSeq) reached sipcall, and at most one per 50 calls; anything else fails.
+// that timed out (its CSeq) reached sipcall, and no more such calls than the loss makes likely
+// (allowedTimerBFailures, P < 10⁻⁴); anything else fails.
 describe.skipIf(requirePeers('kamailio', 'sipp').skip)('calls sipcall → Kamailio → SIPp through loss, duplication and reordering', () => {
   let k: KamailioPeer;
   let sipp: SippPeer;
@@ -127,7 +129,9 @@ describe.skipIf(requirePeers('kamailio', 'sipp').skip)('calls sipcall → Kamail
         };
         const failed = results.filter((r) => r.code !== 0);
         const explained = failed.filter((r) => /Timer B/.test(r.summary) && nothingCameBack(r.callId));
-        expect(explained.length, 'calls lost to Timer B with nothing coming back').toBeLessThanOrEqual(1);
+        // Both INVITEs of a call (before and after the 407) can be lost to Timer B: the bound is
+        // the Poisson count that more failures than this have P < 10⁻⁴ (loss-helpers.ts).
+        expect(explained.length, 'calls lost to Timer B with nothing coming back').toBeLessThanOrEqual(allowedTimerBFailures(50, loss, 2));
         const unexplained = failed.filter((r) => !explained.includes(r));
         const story = (callId: string) => relay.log.filter((l) => l.callId === callId).map((l) => `  ${l.t} ${l.direction} ${l.action} ${l.cseq ?? ''} ${l.line}${l.why ? ` (${l.why})` : ''}`).join('\n');
         expect(unexplained.map((r) => `${r.callId}: exit ${r.code}: ${r.summary}\n${story(r.callId)}`)).toEqual([]);

@@ -4,7 +4,9 @@ import type { Endpoint } from '../../src/transport/endpoint.js';
 import { TransportError } from '../../src/transport/errors.js';
 import { openUdp } from '../../src/transport/udp.js';
 import { openUdpListener } from '../../src/transport/udp-listener.js';
-import { closeAfterEach, closedUdpPort, first, track } from './helpers.js';
+import { closeAfterEach, closedUdpPort, first, ipv6Available, track } from './helpers.js';
+
+const hasIpv6 = await ipv6Available();
 
 closeAfterEach();
 
@@ -102,6 +104,20 @@ describe('UDP client transport', () => {
     const [err] = await error;
     expect(err.code).toBe('ECONNREFUSED');
     expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  it.skipIf(!hasIpv6)('connected over IPv6: a datagram from another port of ::1 is delivered too', async () => {
+    const target = track(await openUdpListener({ address: '::1', port: 0 }));
+    const client = track(await openUdp({ remote: target.local }));
+    const got = first<[Buffer, Endpoint]>((cb) => client.onMessage(cb));
+    await new Promise<void>((resolve) => {
+      const s = dgram.createSocket('udp6');
+      s.bind({ address: '::1', port: 0 }, () => s.send(Buffer.from('elsewhere'), client.local.port, '::1', () => s.close(() => resolve())));
+    });
+    const [msg, from] = await got;
+    expect(msg.toString()).toBe('elsewhere');
+    expect(from.family).toBe(6);
+    expect(from.port).not.toBe(target.local.port);
   });
 
   it('two clients on port 0 never share a port', async () => {
