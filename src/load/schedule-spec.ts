@@ -8,7 +8,7 @@
  * The first stage starts from `--rate` when given, else from 0. So
  * `--ramp 1000/10s,=1000/30s,0/5s` ramps up, holds, ramps down.
  */
-import { parseLoadDuration } from './duration.js';
+import { parseDurationText as parseLoadDuration } from '../clock/duration-text.js';
 import { LoadInputError } from './errors.js';
 import type { LoadPlan, Segment, Stage } from './schedule.js';
 
