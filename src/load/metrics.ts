@@ -10,6 +10,7 @@
  * - `setup`, session setup time: INVITE → 2xx;
  * - `sdd`, Session Disconnect Delay (RFC 6076 §4.4): BYE → its final response;
  * - `rrd`, Registration Request Delay (RFC 6076 §4.1): REGISTER → final response;
+ * - `ord`, OPTIONS → final response (by analogy with RRD; RFC 6076 has no OPTIONS metric);
  * - `lag`, schedule lag: actual send of the first request − intended start.
  */
 import { LatencyHistogram, type LatencySummary } from './histogram.js';

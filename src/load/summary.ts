@@ -5,9 +5,9 @@
  */
 import type { LatencySummary } from './histogram.js';
 
-/** RFC 6076 metric names, plus the schedule lag. */
-export type LatencyMetric = 'srd' | 'setup' | 'sdd' | 'rrd' | 'lag';
-export const LATENCY_METRICS: readonly LatencyMetric[] = ['srd', 'setup', 'sdd', 'rrd', 'lag'];
+/** RFC 6076 metric names, the OPTIONS round trip (`ord`, by analogy with RRD; not in RFC 6076), and the schedule lag. */
+export type LatencyMetric = 'srd' | 'setup' | 'sdd' | 'rrd' | 'ord' | 'lag';
+export const LATENCY_METRICS: readonly LatencyMetric[] = ['srd', 'setup', 'sdd', 'rrd', 'ord', 'lag'];
 
 /** Why a call failed (one per failed call). */
 export type FailureCause = 'timeout' | '3xx' | '4xx' | '5xx' | '6xx' | 'transport' | 'unexpected';

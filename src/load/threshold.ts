@@ -5,7 +5,7 @@
  * Forms (spaces allowed around the operator; operators `<`, `<=`, `>`, `>=`, `==`):
  * - latency: `p99(setup)<50ms`, `p50(srd)<=10ms`, `p99.9(setup)<1s`, `max(sdd)<1s`,
  *   `mean(rrd)<20ms`, `min(lag)>=0`; also `setup.p99<50ms`. Aggregates p50 p90 p99 p99.9 (p999)
- *   mean min max; metrics srd setup sdd rrd lag (RFC 6076 names); units us µs ms s (default ms);
+ *   mean min max; metrics srd setup sdd rrd lag (RFC 6076 names) and ord (OPTIONS); units us µs ms s (default ms);
  * - counts: `failed<=5`, `dropped==0`, `timeouts<1`, also completed, attempted, lateStarts,
  *   retransmissions;
  * - shares: `failed<0.1%` (of attempted), `dropped<1%` (of attempted + dropped), `timeouts<1%`,

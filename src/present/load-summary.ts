@@ -19,9 +19,10 @@ const NAMES: Record<LatencyMetric, string> = {
   setup: 'setup (INVITE → 2xx)',
   sdd: 'SDD (BYE → final)',
   rrd: 'RRD (REGISTER → final)',
+  ord: 'OPTIONS → final',
   lag: 'schedule lag',
 };
-const ORDER: LatencyMetric[] = ['srd', 'setup', 'sdd', 'rrd', 'lag'];
+const ORDER: LatencyMetric[] = ['srd', 'setup', 'sdd', 'rrd', 'ord', 'lag'];
 
 function latencyRow(l: LatencySummary): string {
   return [l.min, l.mean, l.p50, l.p90, l.p99, l.p999, l.max].map(f3).join(', ');

@@ -61,7 +61,14 @@ function injected(callee: Run): NonNullable<MediaSummary['injected']> {
 }
 
 describe('answer --fault: the caller measures what was injected', () => {
-  it('5 % loss and 10 ms jitter: loss within ±0.5 points, jitter within ±10 % of the injected truth', async () => {
+  // `retry: 2` on the two jitter tests only. The receiver stamps each packet's arrival in JS
+  // when the socket event runs, so on a loaded machine the event-loop lateness of the
+  // receiving process adds delay noise the injector never applied, and the ±10 % target does
+  // not budget for it (one CI run measured +13.9 %). That noise is independent from one run to
+  // the next; a systematic error (a wrong RFC 3550 A.8 estimator, a unit or clock-rate slip,
+  // the truth computed over other packets) is off the same way on every run, so all three
+  // attempts miss and the test still fails. The tolerance stays ±10 %.
+  it('5 % loss and 10 ms jitter: loss within ±0.5 points, jitter within ±10 % of the injected truth', { retry: 2, timeout: 40_000 }, async () => {
     const { caller, callee } = await call(['--fault', 'drop=5%,jitter=10ms'], 10);
     expect(caller.code).toBe(0);
     const m = result(caller).media!;
@@ -70,15 +77,15 @@ describe('answer --fault: the caller measures what was injected', () => {
     expect(Math.abs(m.received.lossPct - truth.dropPct)).toBeLessThanOrEqual(0.5);
     expect(truth.jitterMs).toBeGreaterThan(5);
     expect(Math.abs(m.received.jitterMs - truth.jitterMs) / truth.jitterMs).toBeLessThanOrEqual(0.1);
-  }, 40_000);
+  });
 
-  it('30 ms jitter (packets reorder): jitter within ±10 % of the injected truth', async () => {
+  it('30 ms jitter (packets reorder): jitter within ±10 % of the injected truth', { retry: 2, timeout: 40_000 }, async () => {
     const { caller, callee } = await call(['--fault', 'jitter=30ms'], 8);
     const m = result(caller).media!;
     const truth = injected(callee);
     expect(m.received.reordered).toBeGreaterThan(0);
     expect(Math.abs(m.received.jitterMs - truth.jitterMs) / truth.jitterMs).toBeLessThanOrEqual(0.1);
-  }, 40_000);
+  });
 });
 
 describe('answer --fault: each media verdict, named within 3 s of the answer', () => {

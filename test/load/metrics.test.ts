@@ -18,7 +18,7 @@ describe('LoadMetrics', () => {
     expect(s.latency.setup.count).toBe(1000 - failed);
     expect(s.latency.lag.count).toBe(1000);
     expect(s.latency.rrd.count).toBe(0);
-    expect(Object.keys(s.histograms).sort()).toEqual(['lag', 'rrd', 'sdd', 'setup', 'srd']);
+    expect(Object.keys(s.histograms).sort()).toEqual(['lag', 'ord', 'rrd', 'sdd', 'setup', 'srd']);
     expect(s.kernel).toEqual({ rcvbufErrors: 0, rcvbuf: 4_194_304, sndbuf: 4_194_304 });
   });
 

@@ -1,0 +1,50 @@
+// The load engine (src/load/engine.ts) over UDP against SIPp's built-in uas on loopback,
+// in process: every call INVITE-180-200-ACK-BYE-200, SIPp as the far end.
+import { afterEach, describe, expect, it } from 'vitest';
+import { LoopClock } from '../../src/load/loop-clock.js';
+import { LoadMetrics } from '../../src/load/metrics.js';
+import { ArrivalSchedule } from '../../src/load/schedule.js';
+import { buildLoadPlan } from '../../src/load/schedule-spec.js';
+import { UdpLoadRun } from '../../src/load/udp-run.js';
+import { usePeerCleanup } from '../support/peers/process.js';
+import { requirePeers } from '../support/peers/require-peer.js';
+import { startSipp, type SippPeer } from '../support/peers/sipp.js';
+
+usePeerCleanup();
+const peers: SippPeer[] = [];
+afterEach(async () => {
+  await Promise.all(peers.splice(0).map((p) => p.stop()));
+});
+
+describe.skipIf(requirePeers('sipp').skip)('load engine against SIPp -sn uas', () => {
+  it('500 calls/s for 3 s: 1,500 calls, all completed, none failed or dropped', async () => {
+    const uas = await startSipp({ scenario: 'uas', extraArgs: ['-buff_size', '4194304'] });
+    peers.push(uas);
+    const clock = new LoopClock();
+    const metrics = new LoadMetrics();
+    const schedule = new ArrivalSchedule(buildLoadPlan({ rate: 500, durationMs: 3000 }));
+    const run = await UdpLoadRun.open({
+      scenario: 'call',
+      schedule,
+      metrics,
+      clock,
+      remote: { address: '127.0.0.1', port: uas.port, family: 4 },
+      target: `sip:service@127.0.0.1:${uas.port}`,
+      requestUri: `sip:service@127.0.0.1:${uas.port}`,
+      toUri: `sip:service@127.0.0.1:${uas.port}`,
+      fromUri: 'sip:sipcall@127.0.0.1',
+      userAgent: 'sipcall-test',
+      t1: 500,
+      t2: 4000,
+      holdMs: 0,
+      ringTimeoutMs: 60_000,
+      expires: 3600,
+    });
+    const { summary, counters } = await run.run();
+    expect(summary.calls).toEqual({ attempted: 1500, completed: 1500, failed: 0, dropped: 0, timeouts: 0 });
+    expect(summary.statuses['200']).toBe(3000);
+    expect(summary.latency.setup.count).toBe(1500);
+    expect(summary.latency.sdd.count).toBe(1500);
+    expect(counters.stray + counters.unparseable).toBe(0);
+  }, 30_000);
+});
