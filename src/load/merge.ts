@@ -61,6 +61,13 @@ export function mergeSummaries(summaries: readonly LoadSummary[], thresholds: re
     retransmissions: addRecords(summaries.map((s) => s.retransmissions)),
     errors: addRecords(summaries.map((s) => s.errors)),
     kernel: mergeKernel(summaries.map((s) => s.kernel ?? {})),
+    responses: {
+      unparseable: sum((s) => s.responses?.unparseable ?? 0),
+      stray: sum((s) => s.responses?.stray ?? 0),
+      late: sum((s) => s.responses?.late ?? 0),
+      badTarget: sum((s) => s.responses?.badTarget ?? 0),
+    },
+    socketErrors: addRecords(summaries.map((s) => s.socketErrors ?? {})),
     histograms,
     thresholds: [],
     merge: coverage(summaries),

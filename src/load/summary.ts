@@ -76,6 +76,15 @@ export interface LoadSummary {
   /** HdrHistogram V2 compressed, base64, µs. */
   histograms: Record<LatencyMetric, string>;
   thresholds: ThresholdResult[];
+  /**
+   * What came back that no call could use (absent in results of older versions):
+   * `unparseable` (not a SIP response), `stray` (not this run's branch), `late` (a retransmitted
+   * final of a call that had ended: ACKed again or absorbed), `badTarget` (a 2xx whose Contact or
+   * Record-Route could not be used).
+   */
+  responses?: { unparseable: number; stray: number; late: number; badTarget: number };
+  /** Socket errors by code, e.g. ECONNREFUSED (an ICMP port unreachable). */
+  socketErrors?: Record<string, number>;
   /** Only in the output of `sipcall load merge`: segment coverage. */
   merge?: MergeInfo;
 }

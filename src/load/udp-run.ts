@@ -142,6 +142,8 @@ export class UdpLoadRun {
       schedule: { total: this.o.schedule.total, durationMs: this.o.schedule.durationMs },
       kernel: this.kernel,
     });
+    summary.responses = { ...e.counters };
+    summary.socketErrors = { ...this.socketErrors };
     if (thresholds) summary.thresholds = thresholds(summary);
     return { summary, counters: { ...e.counters }, socketErrors: { ...this.socketErrors }, notStarted: e.notStarted };
   }

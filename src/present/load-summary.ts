@@ -51,6 +51,11 @@ export function formatLoadSummary(s: LoadSummary): string {
   lines.push(row('Status codes  [code:count]', pairs(s.statuses)));
   lines.push(row('Retransmissions  [method:count]', pairs(s.retransmissions)));
   lines.push(row('Errors  [cause:count]', pairs(s.errors)));
+  if (s.responses) {
+    const r = s.responses;
+    lines.push(row('Unused     [unparseable, stray, late, bad target]', `${r.unparseable}, ${r.stray}, ${r.late}, ${r.badTarget}`));
+  }
+  if (s.socketErrors && Object.keys(s.socketErrors).length > 0) lines.push(row('Socket errors  [code:count]', pairs(s.socketErrors)));
   lines.push(row('Kernel', kernelLine(s)));
   if (s.merge) {
     lines.push(row('Merged', `${s.merge.inputs} results, ${s.merge.count} segment${s.merge.count > 1 ? 's' : ''}`));
