@@ -71,7 +71,7 @@ export class UdpLoadRun {
     const contactUri = `sip:${o.contactUser ?? 'sipcall'}@${sentBy}`;
     if (o.warmUp ?? true) {
       const { schedule: _s, metrics: _m, clock: _c, onInterval: _i, ...rest } = o;
-      this.warmUpCpuMs = warmUp({ ...rest, sentBy, mediaAddress: advertised, contactUri });
+      this.warmUpCpuMs = warmUp({ ...rest, sentBy, mediaAddress: advertised, contactUri }).cpuMs;
     }
     this.engine = new LoadEngine({
       ...o,

@@ -66,19 +66,21 @@ export function answerLikeAUas(request: Buffer): Buffer[] {
 
 /**
  * Runs `calls` calls of the run's scenario at 10,000 calls/s through a throw-away engine with the
- * run's options, answered in process; returns the CPU milliseconds it took.
+ * run's options, answered in process; returns the CPU milliseconds it took and the calls that
+ * completed (all of them, unless the engine is broken).
  */
-export function warmUp(o: Omit<LoadEngineOptions, 'clock' | 'send' | 'schedule' | 'metrics' | 'onInterval'>, calls = WARM_UP_CALLS): number {
+export function warmUp(o: Omit<LoadEngineOptions, 'clock' | 'send' | 'schedule' | 'metrics' | 'onInterval'>, calls = WARM_UP_CALLS): { cpuMs: number; completed: number } {
   const started = process.cpuUsage();
   const clock = new StepClock();
   let inbox: Buffer[] = [];
+  const metrics = new LoadMetrics();
   const engine = new LoadEngine({
     ...o,
     holdMs: 0,
     maxConcurrent: undefined,
     credentials: undefined,
     clock,
-    metrics: new LoadMetrics(),
+    metrics,
     schedule: new ArrivalSchedule({ stages: [{ startRate: 10_000, endRate: 10_000, durationMs: calls / 10 }], calls }),
     send: (buf, offset, length) => {
       for (const r of answerLikeAUas(buf.subarray(offset, offset + length))) inbox.push(r);
@@ -95,5 +97,5 @@ export function warmUp(o: Omit<LoadEngineOptions, 'clock' | 'send' | 'schedule' 
   }
   engine.abort();
   const used = process.cpuUsage(started);
-  return (used.user + used.system) / 1000;
+  return { cpuMs: (used.user + used.system) / 1000, completed: metrics.completed };
 }

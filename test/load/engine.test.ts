@@ -284,3 +284,17 @@ describe('LoadEngine: register', () => {
     expect(metrics.latency.rrd.max).toBeCloseTo(2, 2);
   });
 });
+
+describe('warmUp', () => {
+  it('places its calls against the in-process answerer, each one completed, for every scenario', async () => {
+    const { warmUp } = await import('../../src/load/warm-up.js');
+    for (const scenario of ['call', 'options', 'register'] as const) {
+      const r = warmUp(
+        { scenario, requestUri: URI, toUri: URI, fromUri: 'sip:w@127.0.0.1', contactUri: 'sip:w@127.0.0.1:5060', sentBy: '127.0.0.1:5060', mediaAddress: '127.0.0.1', userAgent: 'w', t1: 500, t2: 4000, holdMs: 0, ringTimeoutMs: 60_000, expires: 60 },
+        500,
+      );
+      expect(r.completed, scenario).toBe(500);
+      expect(r.cpuMs).toBeGreaterThan(0);
+    }
+  });
+});
