@@ -134,8 +134,11 @@ const F_CANCEL_PENDING = 16;
 const F_BYE_AUTH = 32;
 
 const NEVER = Infinity;
-/** Bytes per request region; a longer message gets its own Buffer. */
-const REGION = 2048;
+/**
+ * Bytes per request region: an INVITE with its SDP offer is about 850 bytes; a longer message (a
+ * long route set, credentials) gets a Buffer of its own. 3 KiB per call in progress in all.
+ */
+const REGION = 1024;
 /** Regions per slot: lane 0 request, lane 1 request, the ACK. */
 const REGIONS = 3;
 /** Slots per slab chunk: growing adds chunks, it never copies the bytes of calls in progress. */
@@ -510,6 +513,7 @@ export class LoadEngine {
         .set('auth', this.auth[s]!);
       this.write(s * REGIONS + 2, w);
       this.sendRegion(s * REGIONS + 2);
+      this.dGiveUp[s] = NEVER;
       const canceled = (this.flags[s]! & F_CANCELED) !== 0;
       if ((status === 401 || status === 407) && !canceled && this.retryWithCredentials(s, buf, F_AUTH, 'INVITE', this.o.requestUri, this.sdp)) {
         this.cseq[s]++;
@@ -526,6 +530,7 @@ export class LoadEngine {
       this.flags[s]! |= F_SRD;
     }
     m.record('setup', (at - this.intended[s]!) * 1000);
+    this.dGiveUp[s] = NEVER;
     const remote = remoteTarget(buf, v);
     const routes = routeSet(buf, v);
     const usable = remote !== undefined && routes !== undefined && totag !== '';
