@@ -65,10 +65,16 @@ export class ClientLanes {
   /** When the request was first sent (ms on the engine's clock). */
   sentAt: Float64Array = new Float64Array(0);
 
+  /**
+   * @param reliable TCP or TLS: no retransmissions (§17.1.1.2: "If a reliable transport is being
+   *   used, the client transaction SHOULD NOT start timer A"; §17.1.2.2: Timer E only "If an
+   *   unreliable transport is in use"); Timers B and F run as on UDP.
+   */
   constructor(
     capacity: number,
     private readonly t1: number,
     private readonly t2: number,
+    private readonly reliable = false,
   ) {
     this.grow(capacity);
   }
@@ -120,7 +126,7 @@ export class ClientLanes {
     this.sends[lane] = 1;
     this.final[lane] = 0;
     this.interval[lane] = this.t1;
-    this.dRetx[lane] = now + this.t1;
+    this.dRetx[lane] = this.reliable ? NEVER : now + this.t1;
     this.dTimeout[lane] = now + 64 * this.t1;
     this.sentAt[lane] = now;
   }

@@ -72,8 +72,18 @@ export interface LoadEngineOptions {
   schedule: ArrivalSchedule;
   metrics: LoadMetrics;
   clock: Clock;
-  /** Sends one datagram to the target. */
-  send: (buf: Buffer, offset: number, length: number) => void;
+  /**
+   * Sends one message to the target. `call` is the plan-wide number of the call it belongs to
+   * (a stream run picks the call's connection by it), or -1 for an ACK of a late response
+   * (sent where that response came from).
+   */
+  send: (buf: Buffer, offset: number, length: number, call: number) => void;
+  /** The transport in Via (default UDP); TCP and TLS are reliable: no retransmissions. */
+  transport?: 'UDP' | 'TCP' | 'TLS';
+  /** A call is starting, before its first send (a stream run opens the call's connection). */
+  onCallStart?: (call: number) => void;
+  /** A call has ended (a stream run closes a connection whose calls have all ended). */
+  onCallEnd?: (call: number) => void;
   /** Request-URI of the first request (for `register`, the registrar's URI). */
   requestUri: string;
   /** To URI: the callee, or the address-of-record for `register`. */
@@ -233,7 +243,8 @@ export class LoadEngine {
     this.intervalMs = o.intervalMs ?? 1000;
     this.runId = o.runId ?? randomBytes(4).toString('hex');
     this.prefix = Buffer.from(`z9hG4bK${this.runId}-`, 'latin1');
-    this.lanes = new ClientLanes(0, o.t1, o.t2);
+    const transport = o.transport ?? 'UDP';
+    this.lanes = new ClientLanes(0, o.t1, o.t2, transport !== 'UDP');
     this.wheel = new TimerWheel(o.clock.now(), 1024);
     this.primaryMethod = o.scenario === 'call' ? R_INVITE : o.scenario === 'options' ? R_OPTIONS : R_REGISTER;
     const host = o.mediaAddress;
@@ -246,7 +257,7 @@ export class LoadEngine {
     );
     const f = field;
     const pre = `z9hG4bK${this.runId}-`;
-    const via = (): string => `Via: SIP/2.0/UDP ${o.sentBy};branch=${pre}`;
+    const via = (): string => `Via: SIP/2.0/${transport} ${o.sentBy};branch=${pre}`;
     const from = `From: <${o.fromUri}>;tag=${this.runId}`;
     const callId = `Call-ID: ${this.runId}-`;
     const ua = `User-Agent: ${o.userAgent}\r\n`;
@@ -434,6 +445,7 @@ export class LoadEngine {
     this.len[s * REGIONS + 2] = 0;
     this.phase[s] = this.primaryMethod === R_INVITE ? INVITING : REQUESTING;
     m.callStarted(intendedAbs - this.t0, now - this.t0);
+    this.o.onCallStart?.(this.call[s]!);
     this.sendPrimary(s, now);
     if (this.primaryMethod === R_INVITE) this.dRing[s] = now + this.o.ringTimeoutMs;
     this.reschedule(s);
@@ -627,13 +639,13 @@ export class LoadEngine {
       const remote = remoteTarget(buf, v);
       if (remote === undefined) return;
       ruri = remote;
-      top = `Via: SIP/2.0/UDP ${this.o.sentBy};branch=z9hG4bK${this.runId}-late${randomBytes(4).toString('hex')};rport`;
+      top = `Via: SIP/2.0/${this.o.transport ?? 'UDP'} ${this.o.sentBy};branch=z9hG4bK${this.runId}-late${randomBytes(4).toString('hex')};rport`;
     }
     const ack = Buffer.from(
       `ACK ${ruri} SIP/2.0\r\n${top}\r\nMax-Forwards: 70\r\nFrom: ${from}\r\nTo: ${to}\r\nCall-ID: ${callId}\r\nCSeq: ${cseq[1]} ACK\r\nContent-Length: 0\r\n\r\n`,
       'latin1',
     );
-    this.o.send(ack, 0, ack.length);
+    this.o.send(ack, 0, ack.length, -1);
   }
 
   // ---- timers ----
@@ -689,9 +701,19 @@ export class LoadEngine {
 
   // ---- slots ----
 
+  /**
+   * Ends every call in progress that `match` picks, as failed by `cause` (a stream run: the
+   * connection of those calls failed; RFC 3261 §8.1.3.1 treats a transport error as a 503).
+   */
+  failCalls(match: (call: number) => boolean, cause: FailureCause): void {
+    const now = this.o.clock.now();
+    for (let s = 0; s < this.cap; s++) if (this.phase[s] !== FREE && match(this.call[s]!)) this.end(s, now, cause);
+  }
+
   private end(s: number, now: number, cause: FailureCause | undefined): void {
     if (cause === undefined) this.o.metrics.callCompleted();
     else this.o.metrics.callFailed(cause);
+    this.o.onCallEnd?.(this.call[s]!);
     this.lanes.free(2 * s);
     this.lanes.free(2 * s + 1);
     if (this.handle[s]! >= 0) this.wheel.cancel(this.handle[s]!);
@@ -777,8 +799,9 @@ export class LoadEngine {
 
   private sendRegion(r: number): void {
     const b = this.big[r];
-    if (b) this.o.send(b, 0, this.len[r]!);
-    else this.o.send(this.chunks[Math.floor(r / (CHUNK_SLOTS * REGIONS))]!, (r % (CHUNK_SLOTS * REGIONS)) * REGION, this.len[r]!);
+    const call = this.call[Math.floor(r / REGIONS)]!;
+    if (b) this.o.send(b, 0, this.len[r]!, call);
+    else this.o.send(this.chunks[Math.floor(r / (CHUNK_SLOTS * REGIONS))]!, (r % (CHUNK_SLOTS * REGIONS)) * REGION, this.len[r]!, call);
   }
 }
 

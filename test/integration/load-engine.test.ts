@@ -48,3 +48,96 @@ describe.skipIf(requirePeers('sipp').skip)('load engine against SIPp -sn uas', (
     expect(counters.stray + counters.unparseable).toBe(0);
   }, 30_000);
 });
+
+describe.skipIf(requirePeers('sipp').skip)('load engine over TCP against SIPp -sn uas -t t1', () => {
+  for (const perConn of [undefined, 50]) {
+    it(`200 calls/s for 2 s, ${perConn ? `${perConn} calls per connection` : 'one connection'}: all completed, no retransmission`, async () => {
+      const uas = await startSipp({ scenario: 'uas', transport: 't1', extraArgs: ['-max_socket', '100'] });
+      peers.push(uas);
+      const { StreamLoadRun } = await import('../../src/load/stream-run.js');
+      const metrics = new LoadMetrics();
+      const run = await StreamLoadRun.open({
+        transport: 'TCP',
+        callsPerConnection: perConn,
+        scenario: 'call',
+        schedule: new ArrivalSchedule(buildLoadPlan({ rate: 200, durationMs: 2000 })),
+        metrics,
+        clock: new LoopClock(),
+        remote: { address: '127.0.0.1', port: uas.port, family: 4 },
+        target: `sip:service@127.0.0.1:${uas.port};transport=tcp`,
+        requestUri: `sip:service@127.0.0.1:${uas.port};transport=tcp`,
+        toUri: `sip:service@127.0.0.1:${uas.port}`,
+        fromUri: 'sip:sipcall@127.0.0.1',
+        userAgent: 'sipcall-test',
+        t1: 500,
+        t2: 4000,
+        holdMs: 0,
+        ringTimeoutMs: 60_000,
+        expires: 3600,
+      });
+      const { summary } = await run.run();
+      expect(summary.calls).toEqual({ attempted: 400, completed: 400, failed: 0, dropped: 0, timeouts: 0 });
+      expect(summary.retransmissions).toEqual({});
+      expect(run.connectionsOpened).toBe(perConn ? 8 : 1);
+    }, 30_000);
+  }
+
+  it('a target that refuses the connection: open() rejects with ECONNREFUSED before any call', async () => {
+    const { StreamLoadRun } = await import('../../src/load/stream-run.js');
+    const { freePort } = await import('../support/peers/ports.js');
+    const port = await freePort();
+    await expect(
+      StreamLoadRun.open({
+        transport: 'TCP',
+        scenario: 'call',
+        schedule: new ArrivalSchedule(buildLoadPlan({ rate: 10, durationMs: 100 })),
+        metrics: new LoadMetrics(),
+        clock: new LoopClock(),
+        remote: { address: '127.0.0.1', port, family: 4 },
+        target: 'x',
+        requestUri: `sip:x@127.0.0.1:${port}`,
+        toUri: `sip:x@127.0.0.1:${port}`,
+        fromUri: 'sip:sipcall@127.0.0.1',
+        userAgent: 't',
+        t1: 500,
+        t2: 4000,
+        holdMs: 0,
+        ringTimeoutMs: 60_000,
+        expires: 60,
+      }),
+    ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('the far end goes away mid-run: calls on the broken connection and after it fail as transport errors, none waits for Timer B', async () => {
+    const uas = await startSipp({ scenario: 'uas', transport: 't1', extraArgs: ['-max_socket', '100'] });
+    peers.push(uas);
+    const { StreamLoadRun } = await import('../../src/load/stream-run.js');
+    const run = await StreamLoadRun.open({
+      transport: 'TCP',
+      callsPerConnection: 20,
+      scenario: 'call',
+      schedule: new ArrivalSchedule(buildLoadPlan({ rate: 100, durationMs: 2000 })),
+      metrics: new LoadMetrics(),
+      clock: new LoopClock(),
+      remote: { address: '127.0.0.1', port: uas.port, family: 4 },
+      target: 'x',
+      requestUri: `sip:service@127.0.0.1:${uas.port};transport=tcp`,
+      toUri: `sip:service@127.0.0.1:${uas.port}`,
+      fromUri: 'sip:sipcall@127.0.0.1',
+      userAgent: 't',
+      t1: 500,
+      t2: 4000,
+      holdMs: 300,
+      ringTimeoutMs: 60_000,
+      expires: 60,
+    });
+    setTimeout(() => void uas.stop(), 800);
+    const t0 = Date.now();
+    const { summary } = await run.run();
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(summary.calls.attempted).toBe(200);
+    expect(summary.calls.completed).toBeGreaterThan(30);
+    expect(summary.calls.completed + (summary.errors.transport ?? 0)).toBe(200);
+    expect(summary.calls.timeouts).toBe(0);
+  }, 30_000);
+});
