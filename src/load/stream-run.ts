@@ -12,7 +12,8 @@ import type net from 'node:net';
 import netModule from 'node:net';
 import type tls from 'node:tls';
 import type { Clock } from '../clock/clock.js';
-import type { Endpoint } from '../transport/endpoint.js';
+import { endpointFromNode, type Endpoint } from '../transport/endpoint.js';
+import type { WireTap } from '../transport/tap.js';
 import { lazyBuiltin } from '../transport/lazy-builtin.js';
 import { nodeTlsOptions, type TlsClientOptions } from '../transport/tls-options.js';
 import { StreamFramer } from '../transport/stream-framer.js';
@@ -34,16 +35,24 @@ export interface StreamLoadOptions extends Omit<LoadEngineOptions, 'send' | 'sen
   clock: Clock;
   metrics: LoadMetrics;
   warmUp?: boolean;
+  /** Sees every message sent and received and each connection's end (`--pcap`). */
+  tap?: WireTap;
 }
 
 interface Connection {
   socket: net.Socket | tls.TLSSocket;
+  /** Our end, once connected (for the tap). */
+  local?: Endpoint;
+  /** Messages sent before the connection was up, for the tap once our end is known. */
+  early?: Buffer[];
   framer: StreamFramer;
   /** Calls of this connection started and not yet ended. */
   open: number;
   /** Calls of this connection started so far. */
   started: number;
   dead: boolean;
+  /** We closed it (FIN from our side). */
+  ended?: boolean;
 }
 
 export class StreamLoadRun {
@@ -60,7 +69,7 @@ export class StreamLoadRun {
 
   private constructor(
     private readonly o: StreamLoadOptions,
-    advertised: string,
+    private readonly advertised: string,
     localPort: number,
   ) {
     this.perConn = o.callsPerConnection ?? Number.MAX_SAFE_INTEGER;
@@ -106,7 +115,11 @@ export class StreamLoadRun {
     this.startedAt = new Date();
     await this.engine.run();
     const endedAt = this.o.clock.now();
-    for (const c of this.conns.values()) c.socket.destroy();
+    for (const c of this.conns.values()) {
+      c.ended = true;
+      c.socket.end();
+      c.socket.destroySoon?.();
+    }
     this.conns.clear();
     const e = this.engine;
     const summary = this.o.metrics.summary({
@@ -143,7 +156,12 @@ export class StreamLoadRun {
     if (!c || c.dead) return;
     // A copy: the engine writes the call's next request into the same bytes, and a stream socket
     // may still hold this one in its queue.
-    c.socket.write(Buffer.from(buf.subarray(offset, offset + length)));
+    const bytes = Buffer.from(buf.subarray(offset, offset + length));
+    c.socket.write(bytes);
+    if (this.o.tap) {
+      if (c.local) this.o.tap.stream('out', c.local, this.o.remote, bytes, 'local');
+      else (c.early ??= []).push(bytes);
+    }
   }
 
   private connect(k: number): Connection {
@@ -156,20 +174,31 @@ export class StreamLoadRun {
     const c: Connection = { socket, framer: new StreamFramer(), open: 0, started: 0, dead: false };
     this.conns.set(k, c);
     this.connectionsOpened++;
+    const onConnected = (): void => {
+      c.local = endpointFromNode(socket.localAddress ?? this.advertised, socket.localPort ?? 0);
+      for (const b of c.early ?? []) o.tap?.stream('out', c.local, o.remote, b, 'local');
+      c.early = undefined;
+    };
+    socket.once(o.transport === 'TLS' ? 'secureConnect' : 'connect', onConnected);
     socket.on('data', (chunk: Buffer) => {
       const at = o.clock.now();
       const out = c.framer.push(chunk);
       this.current = c;
-      for (const m of out.messages) this.engine.receive(m, at);
+      for (const m of out.messages) {
+        if (c.local) o.tap?.stream('in', c.local, o.remote, m, 'local');
+        this.engine.receive(m, at);
+      }
       this.current = undefined;
       if (out.error) this.fail(k, c, 'FRAMING');
     });
     socket.on('error', (err: NodeJS.ErrnoException) => this.fail(k, c, err.code ?? 'error'));
-    socket.on('close', () => {
+    socket.on('close', (hadError: boolean) => {
+      if (c.local) o.tap?.streamEnd?.(c.local, o.remote, { how: hadError || c.dead ? 'rst' : 'fin', by: c.ended ? 'local' : 'remote' }, 'local');
       if (!c.dead && c.open > 0) this.fail(k, c, 'closed');
     });
     return c;
   }
+
 
   private fail(k: number, c: Connection, code: string): void {
     this.socketErrors[code] = (this.socketErrors[code] ?? 0) + 1;
@@ -197,6 +226,7 @@ export class StreamLoadRun {
     // the connection is done.
     if (c.open <= 0 && c.started >= this.perConn) {
       this.conns.delete(k);
+      c.ended = true;
       c.socket.end();
     }
   }

@@ -140,4 +140,49 @@ describe.skipIf(requirePeers('sipp').skip)('load engine over TCP against SIPp -s
     expect(summary.calls.completed + (summary.errors.transport ?? 0)).toBe(200);
     expect(summary.calls.timeouts).toBe(0);
   }, 30_000);
+
+  it('the tap sees every message of every connection and each connection end (for --pcap)', async () => {
+    const uas = await startSipp({ scenario: 'uas', transport: 't1', extraArgs: ['-max_socket', '100'] });
+    peers.push(uas);
+    const { StreamLoadRun } = await import('../../src/load/stream-run.js');
+    const seen = { out: 0, in: 0, ends: [] as string[], locals: new Set<number>() };
+    const run = await StreamLoadRun.open({
+      transport: 'TCP',
+      callsPerConnection: 10,
+      scenario: 'call',
+      schedule: new ArrivalSchedule(buildLoadPlan({ rate: 100, durationMs: 200 })),
+      metrics: new LoadMetrics(),
+      clock: new LoopClock(),
+      remote: { address: '127.0.0.1', port: uas.port, family: 4 },
+      target: 'x',
+      requestUri: `sip:service@127.0.0.1:${uas.port};transport=tcp`,
+      toUri: `sip:service@127.0.0.1:${uas.port}`,
+      fromUri: 'sip:sipcall@127.0.0.1',
+      userAgent: 't',
+      t1: 500,
+      t2: 4000,
+      holdMs: 0,
+      ringTimeoutMs: 60_000,
+      expires: 60,
+      tap: {
+        datagram: () => {
+          throw new Error('no datagram on TCP');
+        },
+        stream: (dir, local) => {
+          seen[dir]++;
+          seen.locals.add(local.port);
+        },
+        streamEnd: (_l, _r, end) => seen.ends.push(`${end.how}/${end.by}`),
+      },
+    });
+    const { summary } = await run.run();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(summary.calls.completed).toBe(20);
+    // per call: INVITE, ACK, BYE out; 180, 200 and the BYE's 200 in (SIPp's built-in uas)
+    expect(seen.out).toBe(60);
+    expect(seen.in).toBe(60);
+    expect(seen.locals.size).toBe(2);
+    expect(seen.locals.has(0)).toBe(false);
+    expect(seen.ends).toEqual(['fin/local', 'fin/local']);
+  }, 30_000);
 });
