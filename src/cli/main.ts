@@ -30,6 +30,7 @@ import { buildProgram, COMMAND_NAMES, type ParsedCommand } from './program.js';
 import { allEvents, noEvents, verdictEvents, type RunEvents } from './run-events.js';
 import { openPcapOption } from './pcap-option.js';
 import { visible } from '../present/visible.js';
+import { ListenFailure, listenFailure } from './listen-failure.js';
 
 /** The version printed by `sipcall --version`. */
 export const VERSION = '0.1.0';
@@ -73,6 +74,10 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
       io.stderr.write(`sipcall: ${err.message}\n`);
       return EXIT.USAGE;
     }
+    if (err instanceof ListenFailure) {
+      io.stderr.write(`sipcall: ${visible(err.message)}\n`);
+      return err.exitCode;
+    }
     io.stderr.write(`sipcall: internal error: ${visible((err as Error)?.message ?? String(err))}. This is a bug; please report it with the command you ran${debug ? '' : ' (add --debug for details)'}.\n`);
     if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
     return EXIT.INTERNAL;
@@ -106,6 +111,11 @@ async function execute(cmd: ParsedCommand, io: CliIo): Promise<number> {
       return runResolveCommand(cmd, io);
     case 'test':
       return runTest(cmd, io);
+    case 'load':
+      // Loaded on use, as `test` is: the load engine costs start-up time for no other command.
+      return (await import('./load-command.js')).runLoadCommand(cmd.args[0] ?? '', cmd.flags, io);
+    case 'load merge':
+      return (await import('./load-command.js')).runLoadMergeCommand(cmd.args, cmd.flags, io);
     default:
       return runUacCommand(cmd, io);
   }
@@ -238,7 +248,10 @@ async function runAnswer(cmd: ParsedCommand, io: CliIo): Promise<number> {
     const uas = new AutoAnswer(plan, env);
     // On a terminal a person decides each call (answer, reject, decline, redirect); not under load.
     if (controls.askIncoming && !plan.load) uas.ask = controls.askIncoming;
-    const local = await uas.start();
+    // A port in use (or an address not ours) is the machine's state, not a bug: one line, exit 4.
+    const local = await uas.start().catch((err: unknown) => {
+      throw listenFailure(err, plan) ?? err;
+    });
     const since = env.clock.now();
     env.sink({ type: 'note', t: env.clock.now(), level: 'info', text: `answering on ${local.family === 6 ? `[${local.address}]` : local.address}:${local.port} (${plan.transport.toUpperCase()}): INVITE → ${plan.load ? '180' : '100, 180'}, ${plan.respond} after ${plan.ringMs} ms${plan.load ? ' (--load: no per-message output)' : ''}; Ctrl-C to stop` });
     const load = plan.load ? loadSeconds(uas.loadCounters!, env, io.stdout.isTTY === true && cmd.flags.json !== true && cmd.flags.quiet !== true) : undefined;

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { addRouteOptions } from './route-options.js';
 import { addDnsOptions } from './dns-options.js';
+import { addLoadCommand } from './load-options.js';
 import type { PlanFlags } from '../engine/flags/types.js';
 
 /**
@@ -19,10 +20,10 @@ export interface CommonFlags extends PlanFlags {
   pcap?: string;
 }
 
-export type CommandName = 'invite' | 'options' | 'register' | 'bye' | 'request' | 'answer' | 'demo' | 'explain' | 'diagnose' | 'resolve' | 'test';
+export type CommandName = 'invite' | 'options' | 'register' | 'bye' | 'request' | 'answer' | 'demo' | 'explain' | 'diagnose' | 'resolve' | 'test' | 'load' | 'load merge';
 
 /** Every command name, for declaring only the one being run. */
-export const COMMAND_NAMES: readonly string[] = ['invite', 'options', 'register', 'bye', 'request', 'answer', 'demo', 'explain', 'diagnose', 'resolve', 'test'];
+export const COMMAND_NAMES: readonly string[] = ['invite', 'options', 'register', 'bye', 'request', 'answer', 'demo', 'explain', 'diagnose', 'resolve', 'test', 'load'];
 
 /** What commander found: the command, its positional arguments and its flags. */
 export interface ParsedCommand {
@@ -107,6 +108,8 @@ export function buildProgram(
     .version(version, '-V, --version')
     .configureOutput({ writeOut: write.out, writeErr: write.err })
     .exitOverride()
+    // Options belong to the command they follow: `load merge … --json` is the merge's (load-options.ts).
+    .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
@@ -116,9 +119,11 @@ Examples:
   sipcall invite bob@127.0.0.1:5060     call, hold 0 s (or until Enter on a TTY), hang up
   sipcall options sip:127.0.0.1 --json  ping, JSON lines for scripts
   sipcall explain message.sip           explain a SIP message copied from a log
+  sipcall load sip:pbx:5060 -r 100 --duration 10s   100 calls/s for 10 s, a latency summary
 
 Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
-            5 --expect not met, 70 internal error, 130 interrupted.`,
+            5 --expect not met, 6 media failed, 7 a load --threshold failed,
+            70 internal error, 130 interrupted.`,
     );
 
   const action =
@@ -307,7 +312,11 @@ Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
       .action((files: string[], _opts: unknown, cmd: Command) => onCommand({ name: 'test', args: files, flags: cmd.opts() as ParsedCommand['flags'] }));
   }
 
-  for (const c of program.commands) {
+  if (want('load')) {
+    addLoadCommand(program, (name, args, flags) => onCommand({ name, args, flags: flags as ParsedCommand['flags'] }));
+  }
+
+  for (const c of [...program.commands, ...program.commands.flatMap((p) => p.commands)]) {
     c.exitOverride().configureOutput({ writeOut: write.out, writeErr: write.err }).showSuggestionAfterError(true);
   }
   return program;

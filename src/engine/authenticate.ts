@@ -7,6 +7,7 @@ import {
   type DigestRequest,
   type RandomSource,
 } from '../auth/index.js';
+import { headerKey } from '../sip/header-names.js';
 import { Headers } from '../sip/headers.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import type { AuthPlan } from './auth-plan.js';
@@ -41,12 +42,20 @@ export class Authenticator {
   #digest: DigestSession | undefined;
   #loaded = false;
   #answers = new WeakMap<SipRequest, number>();
+  /** The user's own credentials rows (`--header Authorization: …`), as `key value`. */
+  readonly #userRows: ReadonlySet<string>;
+  /** The header names whose replacement a note already told (once per run). */
+  readonly #told = new Set<string>();
 
+  /** `userHeaders`: the `--header` rows of the plan, to tell the user when theirs are replaced. */
   constructor(
     private readonly session: Session,
     private readonly plan: AuthPlan | undefined,
     private readonly random?: RandomSource,
-  ) {}
+    userHeaders: ReadonlyArray<{ name: string; value: string }> = [],
+  ) {
+    this.#userRows = new Set(userHeaders.filter((h) => CREDENTIAL_KEYS.includes(headerKey(h.name))).map((h) => rowKey(h.name, h.value)));
+  }
 
   /** The warnings the credentials came with (e.g. `--password` on the command line). */
   announce(): void {
@@ -60,7 +69,12 @@ export class Authenticator {
    */
   prepare(req: SipRequest): void {
     if (!this.#digest) return;
-    insertAuth(req.headers, this.#digest.authorize(digestRequestOf(req)));
+    const auth = this.#digest.authorize(digestRequestOf(req));
+    if (auth.length === 0) return;
+    // The user's --header Authorization goes: one set of credentials, the ones for the realm.
+    this.#tellReplaced(req, `for realm ${auth.map((a) => `"${a.realm}"`).join(', ')}, answered earlier in this run (RFC 3261 §22.3)`);
+    deleteCredentials(req.headers);
+    insertAuth(req.headers, auth);
   }
 
   /**
@@ -95,9 +109,24 @@ export class Authenticator {
     for (const h of outcome.headers) {
       this.session.emit({ type: 'note', level: 'info', text: `${res.status} ${res.reason}: answering realm "${h.realm}" in ${h.headerName} as user ${this.plan?.username ?? '?'} (nc ${h.nc}); ${h.why}` });
     }
+    // RFC 3261 §22.2: the request sent again carries the credentials computed for the challenge.
+    this.#tellReplaced(req, `for the ${res.status} ${res.reason} (RFC 3261 §22.2: the request sent again carries the credentials for the challenge)`);
     const retry = retryRequest(req, via, outcome.headers);
     this.#answers.set(retry, count);
     return { kind: 'retry', request: retry };
+  }
+
+  /**
+   * Says (once per header name and run) that the user's `--header Authorization` or
+   * `Proxy-Authorization` in `req` gives way to the credentials sipcall computes: a request
+   * carries one set, and two Authorization rows for one realm leave the server to pick one.
+   */
+  #tellReplaced(req: SipRequest, why: string): void {
+    for (const f of req.headers.fields) {
+      if (!CREDENTIAL_KEYS.includes(f.key) || !this.#userRows.has(rowKey(f.name, f.value)) || this.#told.has(f.key)) continue;
+      this.#told.add(f.key);
+      this.session.emit({ type: 'note', level: 'info', code: 'header-replaced', text: `--header ${f.name}: replaced by the credentials sipcall computed ${why}` });
+    }
   }
 
   private stop(why: string): AuthStep {
@@ -121,10 +150,23 @@ export function retryRequest(req: SipRequest, via: string, auth: readonly Author
   const seq = Number.parseInt(h.get('cseq') ?? '0', 10);
   h.set('Via', via);
   h.set('CSeq', `${seq + 1} ${req.method}`);
-  h.delete('Authorization');
-  h.delete('Proxy-Authorization');
+  deleteCredentials(h);
   insertAuth(h, auth);
   return { ...req, headers: h };
+}
+
+/** The credentials header fields (RFC 3261 §20.7, §20.28), lower case. */
+const CREDENTIAL_KEYS: readonly string[] = ['authorization', 'proxy-authorization'];
+
+/** A row as `key value`, to recognise the user's own rows. */
+function rowKey(name: string, value: string): string {
+  return `${headerKey(name)} ${value.trim()}`;
+}
+
+/** Removes every credentials row: sipcall writes them all (old ones, the user's) afresh. */
+function deleteCredentials(h: Headers): void {
+  h.delete('Authorization');
+  h.delete('Proxy-Authorization');
 }
 
 /** Adds credentials before Content-Length (order is free, RFC 3261 §7.3.1; this reads better). */

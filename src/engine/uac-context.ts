@@ -87,7 +87,7 @@ export async function openUacContext(plan: UacPlan, env: EngineEnv, random?: Ran
   const tagSource = random;
   const localTag = pin?.localTag ?? newTag(tagSource);
   const fromUri = plan.request.from ?? `sip:sipcall@${localHost}`;
-  const auth = new Authenticator(session, plan.auth, random);
+  const auth = new Authenticator(session, plan.auth, random, plan.request.headers);
   auth.announce();
   return {
     auth,

@@ -55,6 +55,7 @@ import {
   RESP_ACK_AGAIN,
   RESP_FINAL,
   RESP_PROVISIONAL,
+  S_CALLING,
   S_FREE,
   TX_INVITE,
   TX_NON_INVITE,
@@ -378,21 +379,28 @@ export class LoadEngine {
     if (this.finished) return;
     const now = this.o.clock.now();
     const sch = this.o.schedule;
-    if (!this.stopping) {
-      const due = sch.dueBy(now - this.t0);
-      while (this.next < due) this.startCall(this.next++, now);
-    }
-    this.wheel.advance(now, this.fire);
+    // Calls due before an interval's end count in that interval, even when this step runs
+    // after the boundary; then the rest of what is due by now.
     while (now >= this.nextInterval) {
+      this.startDue(this.nextInterval - 1e-6, now);
       this.emitInterval(this.nextInterval);
       this.nextInterval += this.intervalMs;
     }
+    this.startDue(now, now);
+    this.wheel.advance(now, this.fire);
     if (this.checkDone(now)) return;
     let at = this.nextInterval;
     if (!this.stopping && this.next < sch.total) at = Math.min(at, this.t0 + sch.timeOf(this.next));
     const w = this.wheel.nextDue();
     if (w !== undefined) at = Math.min(at, w);
     this.arm(at);
+  }
+
+  /** Starts every call due by `byAbs` (clock ms) not started yet. */
+  private startDue(byAbs: number, now: number): void {
+    if (this.stopping || this.finished) return;
+    const due = this.o.schedule.dueBy(byAbs - this.t0);
+    while (this.next < due) this.startCall(this.next++, now);
   }
 
   private arm(at: number): void {
@@ -702,10 +710,27 @@ export class LoadEngine {
   // ---- slots ----
 
   /**
+   * The target refused a datagram (ICMP port unreachable on the connected UDP socket: it can only
+   * come from the target). Which request it answers is not known, so every call that has heard
+   * nothing back yet (its first transaction still Calling or Trying) fails as a transport error
+   * now (RFC 3261 §8.1.3.1 / §18.4: "treated as a 503"), instead of waiting for Timer B; calls
+   * that got responses go on.
+   */
+  refused(): void {
+    if (this.finished) return;
+    const now = this.o.clock.now();
+    for (let s = 0; s < this.cap; s++) {
+      const ph = this.phase[s];
+      if ((ph === INVITING || ph === REQUESTING) && this.lanes.state[2 * s] === S_CALLING && (this.flags[s]! & F_PROVISIONAL) === 0) this.end(s, now, 'transport');
+    }
+  }
+
+  /**
    * Ends every call in progress that `match` picks, as failed by `cause` (a stream run: the
    * connection of those calls failed; RFC 3261 §8.1.3.1 treats a transport error as a 503).
    */
   failCalls(match: (call: number) => boolean, cause: FailureCause): void {
+    if (this.finished) return;
     const now = this.o.clock.now();
     for (let s = 0; s < this.cap; s++) if (this.phase[s] !== FREE && match(this.call[s]!)) this.end(s, now, cause);
   }

@@ -90,7 +90,13 @@ export class UdpLoadRun {
     } else {
       socket.on('message', (msg) => this.engine.receive(msg, o.clock.now()));
     }
-    socket.on('error', (err: NodeJS.ErrnoException) => this.countError(err.code ?? 'error'));
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      this.countError(err.code ?? 'error');
+      // The connected socket hears ICMP errors of the target only: calls that never heard back
+      // fail now as transport errors (engine.refused), not at Timer B. Next turn: the error may
+      // be raised from inside a send.
+      if (err.code === 'ECONNREFUSED') setImmediate(() => this.engine.refused());
+    });
   }
 
   /** Binds, connects and sizes the socket; rejects with a TransportError. */

@@ -49,6 +49,36 @@ describe.skipIf(requirePeers('sipp').skip)('load engine against SIPp -sn uas', (
   }, 30_000);
 });
 
+describe('load engine over UDP to a closed port', () => {
+  it('ICMP port unreachable: every call fails as a transport error within a second, none waits for Timer B', async () => {
+    const { freePort } = await import('../support/peers/ports.js');
+    const port = await freePort();
+    const run = await UdpLoadRun.open({
+      scenario: 'options',
+      schedule: new ArrivalSchedule(buildLoadPlan({ rate: 20, durationMs: 500 })),
+      metrics: new LoadMetrics(),
+      clock: new LoopClock(),
+      remote: { address: '127.0.0.1', port, family: 4 },
+      target: 'x',
+      requestUri: `sip:x@127.0.0.1:${port}`,
+      toUri: `sip:x@127.0.0.1:${port}`,
+      fromUri: 'sip:sipcall@127.0.0.1',
+      userAgent: 't',
+      t1: 500,
+      t2: 4000,
+      holdMs: 0,
+      ringTimeoutMs: 60_000,
+      expires: 60,
+    });
+    const t0 = Date.now();
+    const { summary, socketErrors } = await run.run();
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(summary.calls).toMatchObject({ attempted: 10, completed: 0, failed: 10, timeouts: 0 });
+    expect(summary.errors).toEqual({ transport: 10 });
+    expect(socketErrors.ECONNREFUSED).toBeGreaterThan(0);
+  });
+});
+
 describe.skipIf(requirePeers('sipp').skip)('load engine over TCP against SIPp -sn uas -t t1', () => {
   for (const perConn of [undefined, 50]) {
     it(`200 calls/s for 2 s, ${perConn ? `${perConn} calls per connection` : 'one connection'}: all completed, no retransmission`, async () => {

@@ -265,6 +265,18 @@ describe('LoadEngine: a call', () => {
   });
 });
 
+describe('LoadEngine: transport failures', () => {
+  it('refused(): calls that heard nothing fail as transport errors at once; a call that got a 180 goes on', () => {
+    let invites = 0;
+    const { clock, metrics, engine } = setup({ calls: 3, uas: (t) => (++invites === 1 ? [reply(t, '180 Ringing')] : []) });
+    clock.advanceTo(10);
+    expect(metrics.attempted).toBe(3);
+    engine.refused();
+    expect(metrics.errors).toEqual({ transport: 2 });
+    expect(metrics.active).toBe(1);
+  });
+});
+
 describe('LoadEngine: register', () => {
   it('401 → REGISTER again with Authorization; RRD from the intended start to the 200', () => {
     const { clock, sent, metrics } = setup({

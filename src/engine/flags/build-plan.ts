@@ -39,6 +39,15 @@ function requestOptions(flags: PlanFlags): RequestOptions {
   let from = flags.from;
   if (from !== undefined) {
     const t = parseTarget(from, '--from address');
+    // RFC 3261 §19.1.1 Table 1: "headers" are not allowed in the URI of a From header field
+    // (only a Contact of a 3xx/REGISTER and URIs outside a message carry them). Refused, not
+    // dropped: the user asked for those header fields and would not get them.
+    if (t.headers !== undefined) {
+      throw new UsageError(
+        `--from ${JSON.stringify(flags.from)} carries URI headers (?${t.headers}), which RFC 3261 §19.1.1 (Table 1) does not allow in the URI of a From header field`,
+        'drop the ?… part; give extra header fields with -H "Name: value", e.g. -H "Subject: hello"',
+      );
+    }
     from = t.uri;
   }
   const userAgent = flags.userAgent ?? DEFAULT_USER_AGENT;
