@@ -33,7 +33,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const BIN = path.join(root, 'bin', 'sipcall.cjs');
+// SIPCALL_BIN: another build of sipcall to measure (default: this checkout's bin/sipcall.cjs).
+const BIN = process.env.SIPCALL_BIN ?? path.join(root, 'bin', 'sipcall.cjs');
 const RATES = (process.env.BENCH_RATES ?? '2000,5000,10000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);

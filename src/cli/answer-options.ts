@@ -37,6 +37,18 @@ export function answerTransportFrom(flags: ParsedCommand['flags']): Pick<AnswerP
   return { transport: t, certificate: { cert, key } };
 }
 
+/**
+ * `answer --idle-timeout S` (TCP, TLS, WS, WSS): close a connection idle S seconds with nothing
+ * of ours bound to it (src/transport/connection-limits.ts; default 120 s, Kamailio's
+ * `tcp_connection_lifetime`). UDP has no connections: a usage error.
+ */
+export function idleTimeoutFrom(flags: ParsedCommand['flags'], transport: AnswerPlan['transport']): Pick<AnswerPlan, 'idleTimeoutS'> {
+  const v = flags['idleTimeout'];
+  if (v === undefined) return {};
+  if (transport === 'udp') throw new UsageError('--idle-timeout applies to connections (TCP, TLS, WS, WSS), and answer listens on UDP', 'add --transport tcp (or tls, ws, wss), or drop --idle-timeout');
+  return { idleTimeoutS: parseSeconds(String(v), '--idle-timeout', true) };
+}
+
 /** `answer --bye-after S`: hang up each call S seconds after its ACK. */
 export function byeAfterFrom(flags: ParsedCommand['flags']): Pick<AnswerPlan, 'byeAfterS'> {
   const v = flags['byeAfter'];

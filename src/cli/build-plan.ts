@@ -4,7 +4,7 @@ import { DEFAULT_USER_AGENT, withMedia } from '../engine/flags/build-plan.js';
 import type { AnswerPlan } from '../engine/plan.js';
 import type { ParsedCommand } from './program.js';
 import { parseInteger, parseLocal, parsePositiveMs, parseSeconds } from './parse-values.js';
-import { answerTransportFrom, byeAfterFrom, loadFrom } from './answer-options.js';
+import { answerTransportFrom, byeAfterFrom, idleTimeoutFrom, loadFrom } from './answer-options.js';
 
 // Flags → UAC plans is shared with the library API (src/api/): it lives in the engine
 // (src/engine/flags/build-plan.ts), and the CLI passes commander's flags to it unchanged.
@@ -34,6 +34,7 @@ export function buildAnswerPlan(cmd: ParsedCommand): AnswerPlan {
     durationS: f.duration !== undefined ? parseSeconds(String(f.duration), '--duration', true) : undefined,
     ...(certificate ? { certificate } : {}),
     ...byeAfterFrom(f),
+    ...idleTimeoutFrom(f, transport),
     // --load: signalling only (docs/answer-load.md).
     ...(f.load === true ? loadFrom(f, transport) : withMedia(f)),
   };

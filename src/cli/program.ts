@@ -253,6 +253,7 @@ Exit codes: 0 success, 1 final 3xx-6xx, 2 usage, 3 timeout, 4 transport error,
         .option('--cert <file>', 'TLS/WSS: our server certificate (PEM)')
         .option('--key <file>', 'TLS/WSS: the private key (PEM) of --cert')
         .option('--bye-after <seconds>', 'hang up each call (BYE) this many seconds after its ACK')
+        .option('--idle-timeout <seconds>', 'TCP/TLS/WS/WSS: close a connection idle this long with no transaction or call of ours on it (default 120)')
         .option('--load', 'load mode (UDP, signalling only): INVITE/ACK/BYE/CANCEL served by a fast path with the same RFC 3261/6026 transactions, no per-message output; a rate line each second on a terminal and a summary (docs/answer-load.md)')
         .option('--respond <code>', 'final status for INVITE', '200')
         .option('--ring <ms>', 'milliseconds between 180 and the final response', '500')

@@ -1,6 +1,7 @@
 import type { DeadlineTask } from './deadline.js';
 import { MAX_SPIN_MS, type SpinBudget } from './precise-wait.js';
 import { TimerHeap } from './timer-heap.js';
+import type { WakeLead } from './wake-lead.js';
 
 /**
  * A deadline this close when its turn comes runs at once, without a busy wait: the wait would
@@ -18,7 +19,10 @@ export interface DeadlineEntry {
   fn: DeadlineTask | undefined;
 }
 
-/** The host's plain millisecond timer, injected so tests can drive the queue. */
+/**
+ * The host's plain millisecond timer, injected so tests can drive the queue. `set(0, …)` is
+ * "at the next turn of the event loop" (Node: `setImmediate`; `setTimeout` would wait 1 ms).
+ */
 export interface WakeTimer {
   set(ms: number, fn: () => void): unknown;
   clear(handle: unknown): void;
@@ -33,6 +37,16 @@ export interface WakeTimer {
  * A task's follow-up (deadline.ts) waits until nothing else is due, so the sends of streams due
  * together are not held up by each other's statistics and encoding.
  *
+ * Each wake-up waits at most once, for the first deadline due, then runs everything due within
+ * `EARLY_OK_MS` of it and returns: the event loop turns before the next deadline (Node sends a
+ * UDP datagram only after the callback that asked for it has returned), and a thousand
+ * transactions due a millisecond apart do not hold the loop in one long chain of waits.
+ *
+ * With a `WakeLead` (the system clock) the host timer is armed that much before the deadline,
+ * so that a long wait, which the kernel lets fire 0.1 % late, still wakes early; a deadline
+ * nearer than the lead plus 1 ms wakes at the next loop turn. Every wake-up tells the lead how
+ * late it was. Without one (tests), the host timer is armed for the time left.
+ *
  * Cancelled entries stay in the heap with no function (lazy deletion) and are dropped when they
  * reach the top.
  */
@@ -43,11 +57,15 @@ export class DeadlineQueue {
   /** The deadline the host timer is armed for, or Infinity when none is armed. */
   private wakeFor = Infinity;
   private running = false;
+  /** When the host timer was armed and for how long (to tell the lead how late it fired). */
+  private armedAt = 0;
+  private armedMs = 0;
 
   constructor(
     private readonly now: () => number,
     private readonly timer: WakeTimer,
     private readonly spin: SpinBudget,
+    private readonly lead?: WakeLead,
   ) {}
 
   /** Number of live and cancelled entries still held (for tests). */
@@ -64,14 +82,23 @@ export class DeadlineQueue {
 
   cancel(e: DeadlineEntry): void {
     e.fn = undefined;
+    // The host timer armed for it would wake for nothing and, a ref'd Node timer, keep the
+    // process alive until then (`answer` stopped by Ctrl-C waited out a 32 s Timer H it had
+    // cleared): re-armed for the next live deadline, or for none.
+    if (!this.running && e.due === this.wakeFor) this.schedule();
   }
 
-  /** Runs everything due, finishing the last stretch with a budgeted busy wait. */
+  /**
+   * Runs what is due: one precise wait for the first deadline (if it is near), then every entry
+   * due by then, follow-ups once nothing else is due; then re-arms for the rest.
+   */
   private readonly wake = (): void => {
     this.wakeHandle = undefined;
     this.wakeFor = Infinity;
+    this.lead?.observe(this.armedMs, this.now() - this.armedAt - this.armedMs);
     this.running = true;
     const after: Array<() => void> = [];
+    let waited = false;
     try {
       for (;;) {
         const top = this.heap.peek();
@@ -86,8 +113,11 @@ export class DeadlineQueue {
           after.length = 0;
           continue;
         }
-        if (!top || left > MAX_SPIN_MS) break;
-        if (left > EARLY_OK_MS) this.spin.waitUntil(top.due);
+        if (!top || left > MAX_SPIN_MS || (left > EARLY_OK_MS && waited)) break;
+        if (left > EARLY_OK_MS) {
+          this.spin.waitUntil(top.due);
+          waited = true;
+        }
         // Past the spin budget a deadline less than MAX_SPIN_MS away runs now, a little early.
         this.heap.pop();
         const fn = top.fn!;
@@ -110,10 +140,20 @@ export class DeadlineQueue {
       this.wakeFor = Infinity;
     }
     if (!top) return;
-    // Armed for the time left: Node's timer then wakes from about 1.7 ms early to 0.7 ms late,
-    // median 0.2 ms early (precise-wait.ts); an early wake-up finishes with the spin, one more
-    // than MAX_SPIN_MS early re-arms.
+    // Without a lead, armed for the time left: Node's timer then wakes from about 1.7 ms early
+    // to 0.7 ms late for short waits (precise-wait.ts), later for long ones; an early wake-up
+    // finishes with the precise wait, one more than MAX_SPIN_MS early re-arms.
+    const left = top.due - this.now();
+    let ms = Math.max(0, left);
+    if (this.lead) {
+      ms = left - this.lead.lead(left);
+      // Node runs any delay under 1 ms as 1 ms: a deadline within the precise wait's reach wakes
+      // at the next loop turn instead; a farther one waits the 1 ms.
+      if (ms < 1) ms = left <= MAX_SPIN_MS ? 0 : 1;
+    }
     this.wakeFor = top.due;
-    this.wakeHandle = this.timer.set(Math.max(0, top.due - this.now()), this.wake);
+    this.armedAt = this.now();
+    this.armedMs = ms;
+    this.wakeHandle = this.timer.set(ms, this.wake);
   }
 }

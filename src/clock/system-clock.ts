@@ -1,8 +1,10 @@
+import os from 'node:os';
 import type { Clock, TimerHandle } from './clock.js';
 import type { DeadlineClock, DeadlineTask } from './deadline.js';
 import { DeadlineQueue, type DeadlineEntry } from './deadline-queue.js';
-import { SpinBudget } from './precise-wait.js';
+import { SPIN_BUDGET_MS, SpinBudget, atomicsSleep } from './precise-wait.js';
 import { LongTimeout, MAX_HOST_DELAY_MS } from './long-timeout.js';
+import { KERNEL_SLACK_RATIO, KERNEL_SLACK_RATIO_NICED, WakeLead } from './wake-lead.js';
 
 /** The one adapter from `Clock` to Node's timers; time 0 is when it was created. */
 export class SystemClock implements Clock, DeadlineClock {
@@ -11,12 +13,19 @@ export class SystemClock implements Clock, DeadlineClock {
   private readonly origin = process.hrtime.bigint();
   private readonly deadlines = new DeadlineQueue(
     () => this.now(),
-    // Any delay, however long (long-timeout.ts: Node fires a delay over 2^31 − 1 ms after 1 ms).
+    // Any delay, however long (long-timeout.ts: Node fires a delay over 2^31 − 1 ms after 1 ms);
+    // 0 is the next loop turn (setImmediate: setTimeout(0) waits 1 ms).
     {
-      set: (ms, fn) => (ms <= MAX_HOST_DELAY_MS ? setTimeout(fn, Math.max(0, ms)) : new LongTimeout(ms, fn)),
-      clear: (h) => (h instanceof LongTimeout ? h.cancel() : clearTimeout(h as ReturnType<typeof setTimeout>)),
+      set: (ms, fn) => (ms <= 0 ? new NextTurn(fn) : ms <= MAX_HOST_DELAY_MS ? setTimeout(fn, ms) : new LongTimeout(ms, fn)),
+      clear: (h) => {
+        if (h instanceof LongTimeout || h instanceof NextTurn) h.cancel();
+        else clearTimeout(h as ReturnType<typeof setTimeout>);
+      },
     },
-    new SpinBudget(() => this.now()),
+    new SpinBudget(() => this.now(), SPIN_BUDGET_MS, atomicsSleep()),
+    // Long waits are armed early by the kernel's timer slack (wake-lead.ts); a niced process
+    // gets five times the slack.
+    new WakeLead(niceness() > 0 ? KERNEL_SLACK_RATIO_NICED : KERNEL_SLACK_RATIO),
   );
 
   now(): number {
@@ -39,10 +48,31 @@ export class SystemClock implements Clock, DeadlineClock {
 
   /**
    * Fires at the absolute `deadline`: one heap for every such timer of the clock, under one
-   * Node timer, finished with a budgeted short busy wait (src/clock/deadline-queue.ts).
+   * Node timer armed a learnt lead early (wake-lead.ts), finished with a short precise wait
+   * (precise-wait.ts, deadline-queue.ts).
    */
   setTimerAt(deadline: number, fn: DeadlineTask): TimerHandle {
     return this.deadlines.add(deadline, fn);
+  }
+}
+
+/** `setImmediate` as a handle the wake timer can cancel. */
+class NextTurn {
+  private readonly handle: ReturnType<typeof setImmediate>;
+  constructor(fn: () => void) {
+    this.handle = setImmediate(fn);
+  }
+  cancel(): void {
+    clearImmediate(this.handle);
+  }
+}
+
+/** This process's nice value (Linux: positive = lower priority, more timer slack); 0 if unknown. */
+function niceness(): number {
+  try {
+    return os.getPriority();
+  } catch {
+    return 0;
   }
 }
 

@@ -137,6 +137,8 @@ export interface AnswerPlan {
   certificate?: { cert: string; key: string };
   /** `--bye-after S`: we hang up (BYE, RFC 3261 §15.1.1) S seconds after the ACK of each call. */
   byeAfterS?: number;
+  /** `--idle-timeout S` (stream transports): close a connection idle S s that we do not need (default 120). */
+  idleTimeoutS?: number;
   address: string;
   port: number;
   /** Final status for INVITE (200 by default). */

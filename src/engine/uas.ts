@@ -212,6 +212,11 @@ export class AutoAnswer {
       // --load: room for SIPp's bursts (the kernel caps it at net.core.rmem_max / wmem_max).
       ...(this.plan.load ? { socketBufferBytes: LOAD_SOCKET_BUFFER } : {}),
       ...(this.plan.certificate ? { certificate: this.plan.certificate } : {}),
+      // Stream transports: idle connections are closed on the run's clock, unless one of ours
+      // needs it (src/transport/connection-limits.ts, --idle-timeout).
+      timers: this.env.clock,
+      inUse: (remote: Endpoint) => this.needsFlow(formatEndpoint(remote)),
+      ...(this.plan.idleTimeoutS !== undefined ? { idleTimeoutMs: this.plan.idleTimeoutS * 1000 } : {}),
     });
     this.listener = this.env.capture ? tapListener(listener, this.env.capture) : listener;
     const t = { t1: this.plan.t1, t2: this.plan.t2 };
@@ -233,8 +238,8 @@ export class AutoAnswer {
     });
     this.listener.onMessage((buf, from, reply) => this.receive(buf, from, reply));
     // A TCP connection dropped for one of its limits (src/transport/connection-limits.ts).
-    this.listener.onDrop?.((d) => this.emit({ type: 'note', level: 'warn', code: d.limit, text: d.message }));
-    this.listener.onError((err) => this.emit({ type: 'transport.error', transport: this.listener!.name, code: err.code, message: err.message, to: '' }));
+    this.listener.onDrop?.((d) => this.emit({ type: 'note', level: d.limit === 'idle-timeout' ? 'info' : 'warn', code: d.limit, text: d.message }));
+    this.listener.onError((err) => this.emit({ type: 'transport.error', transport: this.listener!.name, code: err.code, message: err.message, to: err.remote ? formatEndpoint(err.remote) : '' }));
     const local = this.listener.local;
     const host = local.family === 6 ? `[${local.address}]` : local.address;
     const layer = this.layer;
@@ -246,6 +251,7 @@ export class AutoAnswer {
       inviteFor: (cancel) => layer.inviteFor(cancel),
     };
     if (this.plan.load) {
+      const granted = listener.socketBufferSizes?.();
       this.fast = new LoadUas({
         clock: this.env.clock,
         t1: this.plan.t1,
@@ -257,6 +263,8 @@ export class AutoAnswer {
         contact: this.place.contact,
         mediaAddress: local.address,
         allow: ALLOW,
+        // What the kernel granted of the 4 MiB asked for (docs/answer-load.md).
+        ...(granted ? { socketBuffers: granted } : {}),
       });
     }
     return local;
@@ -283,6 +291,18 @@ export class AutoAnswer {
   /** Server transactions alive now (an OPTIONS flood keeps none: §8.2.7 stateless answers). */
   get liveTransactions(): number {
     return this.layer?.size ?? 0;
+  }
+
+  /**
+   * Whether a request's flow (`host:port` of its connection) is still needed: an INVITE of its
+   * is being answered or waits for its ACK, or a call of its will be hung up on it
+   * (`--bye-after`). RFC 3261 §18.2.2: the response "MUST be sent using the existing
+   * connection". Other requests over a stream are answered at once (Timer J = 0).
+   */
+  private needsFlow(peer: string): boolean {
+    for (const p of this.invites.values()) if (p.flow?.peer === peer) return true;
+    for (const c of this.calls.values()) if (c.flow.peer === peer) return true;
+    return false;
   }
 
   /** INVITEs whose transaction is still remembered (tests: none is kept forever). */

@@ -95,8 +95,8 @@ export interface ResponseStrayEvent extends EventBase {
   status: number;
   reason: string;
   from: string;
-  /** Why it matched nothing. */
-  why: 'unknown-branch' | 'method-mismatch' | 'missing-via' | 'malformed-via' | 'missing-cseq';
+  /** Why it matched nothing (`extra-via`: more than one Via, discarded by RFC 3261 §8.1.3.3). */
+  why: 'unknown-branch' | 'method-mismatch' | 'missing-via' | 'malformed-via' | 'missing-cseq' | 'extra-via';
   detail: string;
   branch?: string;
   callId?: string;

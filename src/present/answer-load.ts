@@ -12,11 +12,17 @@ export interface AnswerLoadFigures {
   acks: number;
   byes: number;
   cancels: number;
+  reinvites: number;
+  inDialog: number;
+  merged: number;
   absorbed: number;
   resent: number;
   noAck: number;
   fullPath: number;
   live: number;
+  /** SO_RCVBUF / SO_SNDBUF as the kernel granted them (absent: unknown). */
+  rcvbuf?: number;
+  sndbuf?: number;
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
@@ -32,13 +38,17 @@ export function answerLoadLine(now: AnswerLoadFigures, before: AnswerLoadFigures
 
 /**
  * The run's summary: `answer --load: stopped by Ctrl-C after 12.3 s; answered 100,000 calls
- * (peak 10,012 calls/s); requests: 100,000 INVITE, 100,000 ACK, 100,000 BYE, 0 CANCEL; 0
- * rejected; re-sent requests absorbed 0, responses re-sent 0; no ACK 0; full path 0 messages`.
+ * (peak 10,012 calls/s); requests: 100,000 INVITE, 100,000 ACK, 100,000 BYE, 0 CANCEL; in
+ * dialogs: 0 re-INVITE, 0 other; 0 rejected (0 merged requests, 482); re-sent requests absorbed
+ * 0, responses re-sent 0; no ACK 0; full path 0 messages; socket buffers granted by the kernel:
+ * receive 8,388,608 B, send 8,388,608 B` (the last part when they are known).
  */
 export function answerLoadSummary(stoppedBy: string, elapsedMs: number, f: AnswerLoadFigures, peakPerSecond: number): string {
+  const buffers = f.rcvbuf !== undefined && f.sndbuf !== undefined ? `; socket buffers granted by the kernel: receive ${n(f.rcvbuf)} B, send ${n(f.sndbuf)} B` : '';
   return (
     `answer --load: stopped ${stoppedBy} after ${(elapsedMs / 1000).toFixed(1)} s; answered ${n(f.answered)} call${f.answered === 1 ? '' : 's'} (peak ${n(peakPerSecond)} calls/s); ` +
-    `requests: ${n(f.invites)} INVITE, ${n(f.acks)} ACK, ${n(f.byes)} BYE, ${n(f.cancels)} CANCEL; ${n(f.rejected)} rejected; ` +
-    `re-sent requests absorbed ${n(f.absorbed)}, responses re-sent ${n(f.resent)}; no ACK ${n(f.noAck)}; full path ${n(f.fullPath)} message${f.fullPath === 1 ? '' : 's'}`
+    `requests: ${n(f.invites)} INVITE, ${n(f.acks)} ACK, ${n(f.byes)} BYE, ${n(f.cancels)} CANCEL; in dialogs: ${n(f.reinvites)} re-INVITE, ${n(f.inDialog)} other; ` +
+    `${n(f.rejected)} rejected (${n(f.merged)} merged request${f.merged === 1 ? '' : 's'}, 482); ` +
+    `re-sent requests absorbed ${n(f.absorbed)}, responses re-sent ${n(f.resent)}; no ACK ${n(f.noAck)}; full path ${n(f.fullPath)} message${f.fullPath === 1 ? '' : 's'}${buffers}`
   );
 }

@@ -14,12 +14,13 @@ const STRAY_WHY: Record<ResponseStrayEvent['why'], string> = {
   'missing-via': 'it has no Via header',
   'malformed-via': 'its top Via header cannot be parsed',
   'missing-cseq': 'it has no usable CSeq header',
+  'extra-via': 'it has more than one Via, so it was not meant for us',
 };
 
 /** `stray 200 OK from 127.0.0.1:5062 ignored: its Via branch matches no transaction of ours (RFC 3261 §17.1.3) — detail` */
 export function describeStray(e: ResponseStrayEvent): string {
   const detail = e.detail ? ` — ${e.detail}` : '';
-  return `stray ${e.status} ${e.reason} from ${e.from} ignored: ${STRAY_WHY[e.why]} (RFC 3261 §17.1.3)${detail}`;
+  return `stray ${e.status} ${e.reason} from ${e.from} ignored: ${STRAY_WHY[e.why]} (RFC 3261 ${e.why === 'extra-via' ? '§8.1.3.3' : '§17.1.3'})${detail}`;
 }
 
 /** Short form for the ladder margin: `stray: unknown branch`. */

@@ -55,3 +55,15 @@ export function responseKey(res: SipResponse): ResponseKey {
   }
   return { ok: true, branch: via.branch, method: cseq.method, cseq };
 }
+
+/**
+ * RFC 3261 §8.1.3.3: "If more than one Via header field value is present in a response, the
+ * UAC SHOULD discard the message." A response that reached us with Via values beyond ours was
+ * meant for a proxy (each removes its own, §16.7) or was forged: it is not taken. Returns the
+ * sentence saying why (with the count), or undefined for a response with one Via value.
+ */
+export function extraViaDetail(res: SipResponse): string | undefined {
+  const count = res.headers.list('via').length;
+  if (count <= 1) return undefined;
+  return `the response has ${count} Via header field values; a UAC expects only its own: "If more than one Via header field value is present in a response, the UAC SHOULD discard the message" (RFC 3261 §8.1.3.3)`;
+}

@@ -14,7 +14,7 @@ import { isValidStatusCode } from '../sip/status.js';
 import { parseVia } from '../sip/via.js';
 import { ClientTransaction, type TransactionContext } from './client-transaction.js';
 import { DuplicateTransactionError, TransactionRequestError } from './errors.js';
-import { responseKey } from './match.js';
+import { extraViaDetail, responseKey } from './match.js';
 import type { SendOptions, TransactionUser, TransportFailure } from './ports.js';
 import { forTransport } from './timer-config.js';
 
@@ -125,10 +125,15 @@ export class TransactionLayer {
       });
       return false;
     }
+    const cseq = `${key.cseq.seq} ${key.cseq.method}`;
+    const extraVia = extraViaDetail(res);
+    if (extraVia !== undefined) {
+      this.emit({ ...stray, why: 'extra-via', detail: extraVia, branch: key.branch, cseq, ...withCallId });
+      return false;
+    }
     const head = this.live.get(key.branch);
     let tx = head;
     while (tx && tx.method !== key.method) tx = tx.nextSameBranch;
-    const cseq = `${key.cseq.seq} ${key.cseq.method}`;
     if (!tx) {
       const detail = head
         ? `branch ${key.branch} belongs to a ${head.method} transaction, but the CSeq method is ${key.method}`

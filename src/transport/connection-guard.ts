@@ -1,23 +1,33 @@
-import type { ConnectionLimit, ConnectionLimits } from './connection-limits.js';
+import type { ConnectionLimit, ConnectionLimits, ConnectionTimers } from './connection-limits.js';
+import { HOST_TIMERS } from './connection-limits.js';
 
 /** The limits one connection is held to (the listener's count of connections is its own). */
-export type GuardLimits = Pick<ConnectionLimits, 'incompleteMessageTimeoutMs' | 'maxBufferedBytes'>;
+export type GuardLimits = Pick<ConnectionLimits, 'incompleteMessageTimeoutMs' | 'maxBufferedBytes'> & Partial<Pick<ConnectionLimits, 'idleTimeoutMs'>>;
 
 /**
- * Watches one server-side connection (connection-limits.ts): the bytes it holds, and how long
- * it has held an incomplete message since it last completed one. Calls `trip` once, with the
- * limit, what was held and the limit's value, when one is broken; the owner closes the
- * connection. Uses the host's timers: it lives in the I/O layer, beside the socket.
+ * Watches one server-side connection (connection-limits.ts): the bytes it holds, how long it
+ * has held an incomplete message since it last completed one, and, with `idleTimeoutMs`, how
+ * long it has been idle (no partial message, no traffic either way). Calls `trip` once, with
+ * the limit, what was held and the limit's value, when one is broken; the owner closes the
+ * connection. Before tripping the idle timeout it asks `inUse` whether something of ours still
+ * needs the connection (a transaction or dialog bound to it); if so the idle period starts
+ * again. Its timers are `timers` (the run's clock), the host's when none is given. The idle
+ * period starts as soon as the guard is made: a connection that never sends a byte is idle.
  */
 export class ConnectionGuard {
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private incomplete: object | undefined;
+  private idle: object | undefined;
   private tripped = false;
   private pending = 0;
 
   constructor(
     private readonly limits: GuardLimits,
     private readonly trip: (limit: ConnectionLimit, held: number, max: number) => void,
-  ) {}
+    private readonly timers: ConnectionTimers = HOST_TIMERS,
+    private readonly inUse: () => boolean = () => false,
+  ) {
+    this.armIdle();
+  }
 
   /**
    * After a chunk was framed: `pending` bytes of an unfinished message are held, `unsent`
@@ -27,26 +37,47 @@ export class ConnectionGuard {
   afterData(pending: number, unsent: number, completed: number): boolean {
     this.pending = pending;
     if (!this.checkBytes(pending + unsent)) return false;
-    if (pending === 0 || completed > 0) this.clearTimer();
-    if (pending > 0 && this.timer === undefined) {
-      const max = this.limits.incompleteMessageTimeoutMs;
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.fire('incomplete-message-timeout', this.pending, max);
-      }, max);
+    if (pending === 0 || completed > 0) this.clearIncomplete();
+    if (pending > 0) {
+      // Something is in progress: the incomplete-message timeout watches it, not the idle one.
+      this.clearIdle();
+      if (this.incomplete === undefined) {
+        const max = this.limits.incompleteMessageTimeoutMs;
+        this.incomplete = this.timers.setTimer(max, () => {
+          this.incomplete = undefined;
+          this.fire('incomplete-message-timeout', this.pending, max);
+        });
+      }
+    } else {
+      this.armIdle();
     }
     return true;
   }
 
   /** After a reply was queued: `held` bytes in all (unfinished message and unsent replies). */
   afterWrite(held: number): boolean {
-    return this.checkBytes(held);
+    if (!this.checkBytes(held)) return false;
+    // Traffic: the idle period starts again (unless a message is half in, which has its own timer).
+    if (this.pending === 0) this.armIdle();
+    return true;
   }
 
   /** The connection is gone: no timer is left behind. */
   stop(): void {
     this.tripped = true;
-    this.clearTimer();
+    this.clearIncomplete();
+    this.clearIdle();
+  }
+
+  private armIdle(): void {
+    const max = this.limits.idleTimeoutMs;
+    if (this.tripped || max === undefined) return;
+    this.clearIdle();
+    this.idle = this.timers.setTimer(max, () => {
+      this.idle = undefined;
+      if (this.inUse()) this.armIdle();
+      else this.fire('idle-timeout', 0, max);
+    });
   }
 
   private checkBytes(held: number): boolean {
@@ -62,9 +93,15 @@ export class ConnectionGuard {
     this.trip(limit, held, max);
   }
 
-  private clearTimer(): void {
-    if (this.timer === undefined) return;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+  private clearIncomplete(): void {
+    if (this.incomplete === undefined) return;
+    this.timers.clearTimer(this.incomplete);
+    this.incomplete = undefined;
+  }
+
+  private clearIdle(): void {
+    if (this.idle === undefined) return;
+    this.timers.clearTimer(this.idle);
+    this.idle = undefined;
   }
 }

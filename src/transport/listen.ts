@@ -1,5 +1,5 @@
-import type { ConnectionLimits } from './connection-limits.js';
-import type { AddressPort } from './endpoint.js';
+import type { ConnectionLimits, ConnectionTimers } from './connection-limits.js';
+import type { AddressPort, Endpoint } from './endpoint.js';
 import { openTcpListener } from './tcp-listener.js';
 import type { ServerCertificate } from './tls-listener.js';
 import type { Listener } from './transport.js';
@@ -14,7 +14,12 @@ export interface ListenOptions extends AddressPort, Partial<ConnectionLimits> {
   /** TLS and WSS: our certificate and key (PEM). */
   certificate?: ServerCertificate;
   // TCP/TLS, the connection limits (connection-limits.ts): incompleteMessageTimeoutMs
-  // (default 32 s), maxConnections (1,000), maxBufferedBytes (largest message + 64 KiB).
+  // (default 32 s), idleTimeoutMs (120 s), maxConnections (1,000), maxBufferedBytes (largest
+  // message + 64 KiB). WS/WSS: maxMessageSize, maxConnections and idleTimeoutMs.
+  /** Stream transports: the timers of the connection limits (the run's clock). */
+  timers?: ConnectionTimers;
+  /** Stream transports: whether an idle connection from `remote` is still needed by us. */
+  inUse?: (remote: Endpoint) => boolean;
 }
 
 /**
@@ -41,9 +46,14 @@ export async function listen(options: ListenOptions): Promise<Listener> {
     case 'WSS': {
       const certificate = options.transport === 'WSS' ? needCertificate(options) : undefined;
       const { openWsListener } = await import('./ws-listener.js');
-      return openWsListener({ address: options.address, port: options.port, ...(certificate ? { certificate } : {}), ...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {}), ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}) });
+      return openWsListener({ address: options.address, port: options.port, ...(certificate ? { certificate } : {}), ...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {}), ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}), ...streamUse(options) });
     }
   }
+}
+
+/** The WS listener's share of the options: the idle timeout, its clock, `inUse`. */
+function streamUse(o: ListenOptions): Pick<ListenOptions, 'idleTimeoutMs' | 'timers' | 'inUse'> {
+  return { ...(o.idleTimeoutMs !== undefined ? { idleTimeoutMs: o.idleTimeoutMs } : {}), ...(o.timers ? { timers: o.timers } : {}), ...(o.inUse ? { inUse: o.inUse } : {}) };
 }
 
 function needCertificate(options: ListenOptions): ServerCertificate {

@@ -20,13 +20,14 @@ const DROPPED_BY_US: ReadonlySet<TransportErrorCode> = new Set(['FRAMING', 'MESS
 
 /**
  * A transport's close reason as a stream end: `local` and `peer` are clean closes by that end;
- * `error` is a reset: by us after a stream we could not frame (we drop it), else by the peer
- * (`ECONNRESET`, …).
+ * a stream we could not frame is ended by us with a FIN after the replies already written
+ * (tcp-stream.ts); any other `error` is a reset by the peer (`ECONNRESET`, …).
  */
 export function streamEndOf(reason: CloseReason, lastError: TransportErrorCode | undefined): StreamEnd {
   if (reason === 'local') return { how: 'fin', by: 'local' };
   if (reason === 'peer') return { how: 'fin', by: 'remote' };
-  return { how: 'rst', by: lastError !== undefined && DROPPED_BY_US.has(lastError) ? 'local' : 'remote' };
+  if (lastError !== undefined && DROPPED_BY_US.has(lastError)) return { how: 'fin', by: 'local' };
+  return { how: 'rst', by: 'remote' };
 }
 
 /**

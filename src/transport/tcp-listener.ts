@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { Callbacks } from './callbacks.js';
 import { connectionDrop, connectionLimits, DEFAULT_LISTEN_MAX_MESSAGE_SIZE } from './connection-limits.js';
-import type { ConnectionDrop, ConnectionLimits } from './connection-limits.js';
+import type { ConnectionDrop, ConnectionLimits, ConnectionTimers } from './connection-limits.js';
 import type { AddressPort, Endpoint } from './endpoint.js';
 import { endpointFromNode } from './endpoint.js';
 import { fromSystemError } from './errors.js';
@@ -14,6 +14,13 @@ import { bindServer } from './bind-server.js';
 export interface TcpListenOptions extends AddressPort, Partial<ConnectionLimits> {
   /** The largest message accepted from a connection. Default 64 KiB. */
   maxMessageSize?: number;
+  /** The timers of the connection limits (the run's clock); the host's when absent. */
+  timers?: ConnectionTimers;
+  /**
+   * Asked when a connection from `remote` has been idle for `idleTimeoutMs`: true keeps it
+   * another period (a transaction or dialog of ours is bound to it). Absent: never in use.
+   */
+  inUse?: (remote: Endpoint) => boolean;
 }
 
 /**
@@ -22,8 +29,8 @@ export interface TcpListenOptions extends AddressPort, Partial<ConnectionLimits>
  * keep-alive pings are answered with a CRLF pong (RFC 5626 §3.5.1).
  *
  * Connections are held to limits (connection-limits.ts: how many at once, how long an
- * incomplete message may wait, how many bytes one may hold); one that breaks a limit is
- * closed and reported through `onDrop`, never through `onError`.
+ * incomplete message may wait, how long one may sit idle, how many bytes one may hold); one
+ * that breaks a limit is closed and reported through `onDrop`, never through `onError`.
  *
  * Port 0 picks a free port; `local` tells which. Rejects with a TransportError (EADDRINUSE, …).
  */
@@ -41,7 +48,8 @@ export async function openTcpListener(options: TcpListenOptions): Promise<Listen
 export function streamListener(server: net.Server, name: 'TCP' | 'TLS', event: 'connection' | 'secureConnection', options: TcpListenOptions): Listener {
   const bound = server.address() as net.AddressInfo;
   const maxMessageSize = options.maxMessageSize ?? DEFAULT_LISTEN_MAX_MESSAGE_SIZE;
-  return new TcpListener(server, name, event, endpointFromNode(bound.address, bound.port), maxMessageSize, connectionLimits(options, maxMessageSize));
+  const use = { ...(options.timers ? { timers: options.timers } : {}), ...(options.inUse ? { inUse: options.inUse } : {}) };
+  return new TcpListener(server, name, event, endpointFromNode(bound.address, bound.port), maxMessageSize, connectionLimits(options, maxMessageSize), use);
 }
 
 class TcpListener implements Listener {
@@ -60,6 +68,7 @@ class TcpListener implements Listener {
     readonly local: Endpoint,
     private readonly maxMessageSize: number,
     private readonly limits: ConnectionLimits,
+    private readonly use: Pick<TcpListenOptions, 'timers' | 'inUse'>,
   ) {
     server.on(event, (socket: net.Socket) => this.accept(socket));
     server.on('error', (err) => this.errors.emit(fromSystemError(err, { transport: name, local })));
@@ -71,7 +80,7 @@ class TcpListener implements Listener {
       return;
     }
     const from = endpointFromNode(socket.remoteAddress ?? '', socket.remotePort ?? 0);
-    const { maxConnections, incompleteMessageTimeoutMs, maxBufferedBytes } = this.limits;
+    const { maxConnections, incompleteMessageTimeoutMs, maxBufferedBytes, idleTimeoutMs } = this.limits;
     if (this.connections.size >= maxConnections) {
       socket.destroy();
       this.drops.emit(connectionDrop('max-connections', this.name, from, this.connections.size, maxConnections));
@@ -80,7 +89,15 @@ class TcpListener implements Listener {
     let lastError: TransportErrorCode | undefined;
     const stream: FramedStream = frameStream(
       socket,
-      { transport: this.name, remote: from, maxMessageSize: this.maxMessageSize, answerPings: true, limits: { incompleteMessageTimeoutMs, maxBufferedBytes } },
+      {
+        transport: this.name,
+        remote: from,
+        maxMessageSize: this.maxMessageSize,
+        answerPings: true,
+        limits: { incompleteMessageTimeoutMs, maxBufferedBytes, idleTimeoutMs },
+        ...(this.use.timers ? { timers: this.use.timers } : {}),
+        ...(this.use.inUse ? { inUse: () => this.use.inUse!(from) } : {}),
+      },
       {
         message: (msg) => this.messages.emit(msg, from, (bytes) => stream.write(bytes)),
         error: (err) => {

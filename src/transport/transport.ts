@@ -60,6 +60,11 @@ export interface Listener {
    * listeners only.
    */
   onConnectionClose?(cb: (remote: Endpoint, reason: CloseReason, lastError: TransportErrorCode | undefined) => void): void;
+  /**
+   * UDP: SO_RCVBUF and SO_SNDBUF as the kernel reports them now (Linux: twice what was set,
+   * capped at net.core.rmem_max / wmem_max); undefined when they cannot be read.
+   */
+  socketBufferSizes?(): { receive: number; send: number } | undefined;
   /** Stops listening and closes every accepted connection. Idempotent. */
   close(): Promise<void>;
 }

@@ -68,6 +68,14 @@ class UdpListener implements Listener {
     this.errors.add(cb);
   }
 
+  socketBufferSizes(): { receive: number; send: number } | undefined {
+    try {
+      return { receive: this.socket.getRecvBufferSize(), send: this.socket.getSendBufferSize() };
+    } catch {
+      return undefined; // closed
+    }
+  }
+
   /** UDP has no connections to drop: never called. */
   onDrop(_cb: (drop: ConnectionDrop) => void): void {}
 

@@ -2,8 +2,9 @@ import http from 'node:http';
 import type net from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { Callbacks } from './callbacks.js';
-import { connectionDrop, DEFAULT_LISTEN_MAX_MESSAGE_SIZE, DEFAULT_MAX_CONNECTIONS } from './connection-limits.js';
-import type { ConnectionDrop } from './connection-limits.js';
+import { ConnectionGuard } from './connection-guard.js';
+import { connectionDrop, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_LISTEN_MAX_MESSAGE_SIZE, DEFAULT_MAX_CONNECTIONS } from './connection-limits.js';
+import type { ConnectionDrop, ConnectionTimers } from './connection-limits.js';
 import type { AddressPort, Endpoint } from './endpoint.js';
 import { endpointFromNode } from './endpoint.js';
 import { fromSystemError, transportError } from './errors.js';
@@ -20,6 +21,12 @@ export interface WsListenOptions extends AddressPort {
   maxMessageSize?: number;
   /** At most this many connections at once (default 1,000). */
   maxConnections?: number;
+  /** A WebSocket connection idle this long, and not `inUse`, is closed (default 120 s; connection-limits.ts). */
+  idleTimeoutMs?: number;
+  /** The idle timer's clock (the run's); the host's when absent. */
+  timers?: ConnectionTimers;
+  /** Whether an idle connection from `remote` is still needed by us (a transaction or dialog). */
+  inUse?: (remote: Endpoint) => boolean;
 }
 
 /** Only CRLFs (an RFC 5626 keep-alive sent as a frame): not a message. */
@@ -35,14 +42,20 @@ function onlyCrlf(buf: Buffer): boolean {
  * WebSocket message is one SIP message (§5.1); a reply goes back as one text frame on the
  * connection the request came on (§5.2: the server has no other way to reach a client).
  * Frames holding only CRLFs (keep-alives) are dropped. A message over `maxMessageSize` closes
- * its connection (ws status 1009), a connection over `maxConnections` is refused: both are
- * reported through `onDrop`.
+ * its connection (ws status 1009), a connection over `maxConnections` is refused, one idle for
+ * `idleTimeoutMs` (no message either way, nothing of ours bound to it) is closed (status 1000):
+ * each is reported through `onDrop`. A socket that never completes its upgrade request is
+ * closed by Node's HTTP server (408) after `idleTimeoutMs` too (`headersTimeout`; not reported).
  */
 export async function openWsListener(options: WsListenOptions): Promise<Listener> {
   const name = options.certificate ? ('WSS' as const) : ('WS' as const);
+  // A socket that never completes its upgrade request: Node's HTTP server closes it (408) once
+  // the headers take longer than the idle timeout, checked a few times per period.
+  const idle = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const checks: http.ServerOptions = { connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(idle / 4))), headersTimeout: idle, requestTimeout: Math.max(300_000, idle) };
   const server: net.Server = options.certificate
-    ? lazyBuiltin<typeof import('node:https')>('node:https').createServer({ cert: options.certificate.cert, key: options.certificate.key, minVersion: 'TLSv1.2' })
-    : http.createServer();
+    ? lazyBuiltin<typeof import('node:https')>('node:https').createServer({ ...checks, cert: options.certificate.cert, key: options.certificate.key, minVersion: 'TLSv1.2' })
+    : http.createServer(checks);
   await bindServer(server, name, options.address, options.port);
   const bound = server.address() as net.AddressInfo;
   return new WsListener(server as http.Server, name, endpointFromNode(bound.address, bound.port), options);
@@ -93,8 +106,21 @@ class WsListener implements Listener {
           return;
         }
         ws.send(bytes, { binary: false });
+        guard.afterWrite(0);
       };
+      // Only the idle timeout applies here: `ws` bounds a message's size itself (maxPayload).
+      const guard = new ConnectionGuard(
+        { idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, incompleteMessageTimeoutMs: Infinity, maxBufferedBytes: Infinity },
+        (limit, held, max) => {
+          ended ??= { reason: 'local' };
+          ws.close(1000, 'idle');
+          this.drops.emit(connectionDrop(limit, name, from, held, max));
+        },
+        options.timers,
+        options.inUse ? () => options.inUse!(from) : undefined,
+      );
       ws.on('message', (data: WebSocket.RawData) => {
+        guard.afterData(0, 0, 1);
         const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
         if (onlyCrlf(buf)) return;
         this.messages.emit(buf, from, reply);
@@ -112,6 +138,7 @@ class WsListener implements Listener {
         }
       });
       ws.on('close', () => {
+        guard.stop();
         const end = ended ?? { reason: this.closing !== undefined ? 'local' : 'peer' };
         this.ends.emit(from, end.reason, end.lastError);
       });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerLoadLine, answerLoadSummary, type AnswerLoadFigures } from '../../src/present/answer-load.js';
 
-const zero: AnswerLoadFigures = { invites: 0, answered: 0, rejected: 0, acks: 0, byes: 0, cancels: 0, absorbed: 0, resent: 0, noAck: 0, fullPath: 0, live: 0 };
+const zero: AnswerLoadFigures = { invites: 0, answered: 0, rejected: 0, acks: 0, byes: 0, cancels: 0, reinvites: 0, inDialog: 0, merged: 0, absorbed: 0, resent: 0, noAck: 0, fullPath: 0, live: 0 };
 
 describe('answer --load lines', () => {
   it('the rate line: calls answered in the interval, per second', () => {
@@ -13,9 +13,15 @@ describe('answer --load lines', () => {
   });
 
   it('the summary names every count', () => {
-    const f = { ...zero, invites: 3, answered: 2, rejected: 1, acks: 2, byes: 2, cancels: 1, fullPath: 1 };
+    const f = { ...zero, invites: 3, answered: 2, rejected: 1, acks: 2, byes: 2, cancels: 1, reinvites: 4, inDialog: 5, merged: 1, fullPath: 1 };
     expect(answerLoadSummary('by Ctrl-C', 12_345, f, 2)).toBe(
-      'answer --load: stopped by Ctrl-C after 12.3 s; answered 2 calls (peak 2 calls/s); requests: 3 INVITE, 2 ACK, 2 BYE, 1 CANCEL; 1 rejected; re-sent requests absorbed 0, responses re-sent 0; no ACK 0; full path 1 message',
+      'answer --load: stopped by Ctrl-C after 12.3 s; answered 2 calls (peak 2 calls/s); requests: 3 INVITE, 2 ACK, 2 BYE, 1 CANCEL; in dialogs: 4 re-INVITE, 5 other; 1 rejected (1 merged request, 482); re-sent requests absorbed 0, responses re-sent 0; no ACK 0; full path 1 message',
     );
+  });
+
+  it('the summary says the socket buffers the kernel granted, when known', () => {
+    const f = { ...zero, rcvbuf: 8_388_608, sndbuf: 425_984 };
+    expect(answerLoadSummary('by --duration', 1000, f, 0)).toMatch(/; full path 0 messages; socket buffers granted by the kernel: receive 8,388,608 B, send 425,984 B$/);
+    expect(answerLoadSummary('by --duration', 1000, zero, 0)).toMatch(/full path 0 messages$/);
   });
 });

@@ -2,20 +2,24 @@
 // truncation, 60 KB datagrams, 1,000 Via headers, lying Content-Length, NUL, non-UTF-8,
 // responses where requests belong, stray ACK/CANCEL/BYE) sent at a UAS over UDP or TCP; a TCP
 // peer that sends 10 MB behind a small Content-Length; one that opens many connections and goes
-// quiet; a hostile responder for a UAC; the RSS of a child process; and `sipcall answer` spawned
-// from the built binary. Messages are plain bytes, not a SIP stack, on purpose. Each message is
+// quiet; hostile responses for a UAC (served by hostile-peer-wire.ts); the RSS of a child
+// process and the kernel's drop count of a UDP socket; and sipcall spawned from a private copy
+// of the built binary. Messages are plain bytes, not a SIP stack, on purpose. Each message is
 // also classified the way the UAS must see it (with the project's own framer and parser), so a
-// test can compare what it sent with what the UAS counted.
+// test can compare what it sent with what the UAS counted. Used by
+// test/integration/fuzz-answer.test.ts and fuzz-uac.test.ts.
 import dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { SipEvent } from '../../src/events/types.js';
+import { reply, type HostileRequest } from './hostile-peer-wire.js';
 import { parseMessage } from '../../src/sip/parse.js';
-import { responseKey } from '../../src/transaction/match.js';
 import { DEFAULT_LISTEN_MAX_MESSAGE_SIZE } from '../../src/transport/connection-limits.js';
 import { StreamFramer } from '../../src/transport/stream-framer.js';
-import { signalPeer, spawnManaged, type ManagedProcess } from './peers/process.js';
 
 /** A deterministic PRNG (mulberry32), so that a failing run can be replayed from its seed. */
 export function prng(seed: number): () => number {
@@ -150,23 +154,81 @@ export function hostileRequests(target: Target, seed: number, o: { flips?: numbe
   return out;
 }
 
+/** One hostile answer to a UAC's request: the bytes, built from the request received. */
+export interface HostileResponse {
+  label: string;
+  make(req: HostileRequest): Buffer;
+  /**
+   * Over a stream it leaves the framer stuck (a message that never ends) or failed (no or bad
+   * Content-Length, too large): nothing after it on that connection is ever read.
+   */
+  breaksStream: boolean;
+  /** Only over UDP (a 60 KB datagram) or only over TCP (a 10 MB body). */
+  only?: 'UDP' | 'TCP';
+}
+
+/** `text` with `from` replaced by `to`, as bytes one to one (latin1). */
+function swap(bytes: Buffer, from: string | RegExp, to: string): Buffer {
+  return Buffer.from(bytes.toString('latin1').replace(from, to), 'latin1');
+}
+
+/**
+ * The hostile responses a UAC must survive (issue 14 §5): truncated, byte-flipped, a garbage
+ * status line, 1,000 Via header fields, a lying Content-Length, NUL, non-UTF-8, a request where
+ * a response belongs, a 60 KB datagram, a 10 MB body over TCP. Each is built for the request it
+ * answers (its Via, Call-ID, CSeq), so that only what is wrong with it is wrong.
+ */
+export function hostileResponses(seed: number): HostileResponse[] {
+  const rnd = prng(seed);
+  const ok = (req: HostileRequest, o: Parameters<typeof reply>[3] = {}) => reply(req, 200, 'OK', o);
+  const cut = 0.2 + rnd() * 0.6;
+  const flips = 1 + Math.floor(rnd() * 4);
+  const flipSeed = Math.floor(rnd() * 2 ** 31);
+  const random = Buffer.from(Array.from({ length: 300 }, () => Math.floor(rnd() * 256)));
+  return [
+    { label: 'truncated 200', make: (r) => ok(r).subarray(0, Math.floor(ok(r).length * cut)), breaksStream: true },
+    { label: 'byte-flipped 200', make: (r) => flip(ok(r), flips, prng(flipSeed)), breaksStream: true },
+    { label: 'garbage status line: SIP/2.0 2x0 OK', make: (r) => swap(ok(r), 'SIP/2.0 200 OK', 'SIP/2.0 2x0 OK'), breaksStream: false },
+    { label: 'garbage status line: HTTP/1.1 200 OK', make: (r) => swap(ok(r), 'SIP/2.0 200 OK', 'HTTP/1.1 200 OK'), breaksStream: false },
+    { label: 'garbage status line: status 099', make: (r) => swap(ok(r), 'SIP/2.0 200 OK', 'SIP/2.0 099 Low'), breaksStream: false },
+    { label: 'random bytes', make: () => random, breaksStream: true },
+    { label: '1,000 Via header fields', make: (r) => ok(r, { via: [...r.all('via'), ...Array.from({ length: 999 }, (_, i) => `SIP/2.0/UDP 192.0.2.${i % 250}:5060;branch=z9hG4bKhop${i}`)] }), breaksStream: false },
+    { label: 'Content-Length larger than the body', make: (r) => swap(ok(r, { body: 'short' }), 'Content-Length: 5', 'Content-Length: 500'), breaksStream: true },
+    { label: 'Content-Length not a number', make: (r) => swap(ok(r), 'Content-Length: 0', 'Content-Length: ten'), breaksStream: true },
+    { label: 'NUL in the reason phrase', make: (r) => swap(ok(r), 'SIP/2.0 200 OK', 'SIP/2.0 200 O\u0000K'), breaksStream: false },
+    { label: 'NUL in a header value', make: (r) => ok(r, { headers: ['Server: a\u0000b'] }), breaksStream: false },
+    { label: 'ESC sequence in the reason phrase', make: (r) => swap(ok(r), 'SIP/2.0 200 OK', 'SIP/2.0 200 \x1b[2J\x1b]0;pwned\x07OK'), breaksStream: false },
+    { label: 'non-UTF-8 in the reason phrase', make: (r) => swap(ok(r), 'SIP/2.0 200 OK', 'SIP/2.0 200 \xff\xfe\xc0\x80'), breaksStream: false },
+    { label: 'non-UTF-8 in the To display name', make: (r) => swap(ok(r), /\r\nTo: /, '\r\nTo: "\xc3\x28" '), breaksStream: false },
+    { label: 'request where a response belongs', make: (r) => request('OPTIONS', { port: 5060, transport: /SIP\/2\.0\/TCP/i.test(r.get('via') ?? '') ? 'TCP' : 'UDP' }), breaksStream: false },
+    { label: 'response to another transaction', make: (r) => ok(r, { via: [(r.get('via') ?? '').replace(/branch=[^;]*/, 'branch=z9hG4bKnotyours')] }), breaksStream: false },
+    { label: '60 KB datagram: a 200 with a 60,000-byte body', make: (r) => ok(r, { headers: ['Content-Type: text/plain'], body: Buffer.alloc(60_000, 0x61) }), breaksStream: false, only: 'UDP' },
+    { label: '10 MB body over TCP', make: (r) => ok(r, { headers: ['Content-Type: text/plain'], body: Buffer.alloc(10 * 1024 * 1024, 0x61) }), breaksStream: true, only: 'TCP' },
+  ];
+}
+
 /** What a UAS must count for the bytes of one datagram, or of one connection's whole stream. */
 export interface Expected {
   unparseable: number;
   unframeable: number;
   stray: number;
+  /** Requests that parsed, by method (what `answer` lists after `requests:`). */
+  requests: Record<string, number>;
 }
+
+const none = (): Expected => ({ unparseable: 0, unframeable: 0, stray: 0, requests: {} });
 
 /**
  * How the UAS sees `bytes` (one datagram, or everything sent on one TCP connection before the
  * sender closes it): the project's own framer (64 KiB, as `answer` listens) and parser.
  */
 export function classify(bytes: Buffer, transport: 'UDP' | 'TCP'): Expected {
-  const e: Expected = { unparseable: 0, unframeable: 0, stray: 0 };
+  const e = none();
   const one = (msg: Buffer) => {
     const r = parseMessage(msg);
     if (!r.ok) e.unparseable += 1;
     else if (r.message.kind === 'response') e.stray += 1;
+    else e.requests[r.message.method] = (e.requests[r.message.method] ?? 0) + 1;
   };
   if (transport === 'UDP') {
     one(bytes);
@@ -180,26 +242,96 @@ export function classify(bytes: Buffer, transport: 'UDP' | 'TCP'): Expected {
 }
 
 export function sum(list: readonly Expected[]): Expected {
-  return list.reduce((a, b) => ({ unparseable: a.unparseable + b.unparseable, unframeable: a.unframeable + b.unframeable, stray: a.stray + b.stray }), { unparseable: 0, unframeable: 0, stray: 0 });
+  const total = none();
+  for (const x of list) {
+    total.unparseable += x.unparseable;
+    total.unframeable += x.unframeable;
+    total.stray += x.stray;
+    for (const [m, n] of Object.entries(x.requests)) total.requests[m] = (total.requests[m] ?? 0) + n;
+  }
+  return total;
+}
+
+/**
+ * The counts in the summary `answer` prints when it stops (src/cli/answer-summary.ts):
+ * `…; requests: 3 INVITE, 1 ACK; bad messages: 4 unparseable, 1 unframeable, 2 stray responses`.
+ */
+export function countsInSummary(summary: string): Expected {
+  const e = none();
+  const requests = /; requests: ([^;]*)/.exec(summary)?.[1];
+  for (const part of requests ? requests.split(', ') : []) {
+    const m = /^(\d+) (.+)$/.exec(part);
+    if (m) e.requests[m[2]!] = Number(m[1]);
+  }
+  const bad = /; bad messages: (.*)$/.exec(summary)?.[1] ?? '';
+  e.unparseable = Number(/(\d+) unparseable/.exec(bad)?.[1] ?? 0);
+  e.unframeable = Number(/(\d+) unframeable/.exec(bad)?.[1] ?? 0);
+  e.stray = Number(/(\d+) stray response/.exec(bad)?.[1] ?? 0);
+  return e;
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Sends each message as one datagram, `gapMs` apart; resolves with every datagram that came back. */
-export async function sendUdp(port: number, messages: readonly Buffer[], gapMs = 2, settleMs = 300): Promise<Buffer[]> {
-  const socket = dgram.createSocket('udp4');
-  const got: Buffer[] = [];
-  socket.on('message', (m) => got.push(m));
+/**
+ * Sends each message as one datagram from one socket, paced by the UAS itself so that none is
+ * lost on loopback however slow it runs: after every `burst` datagrams (and after each one over
+ * 8 KB: a 60 KB datagram takes a quarter of Linux's default 208 KiB receive buffer) a valid
+ * OPTIONS goes out and the next burst waits for its 200 (a UAS reads one socket in order, so
+ * by then it has read all sent before), or `probeWaitMs`. Resolves with the number of probes
+ * sent (valid OPTIONS the UAS also counts) and how many got no answer in time.
+ */
+export async function sendUdpPaced(target: Target, messages: readonly Buffer[], o: { burst?: number; probeWaitMs?: number } = {}): Promise<{ probes: number; unanswered: number }> {
+  const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+  const waiting = new Map<string, () => void>();
+  socket.on('message', (m) => {
+    const callId = /\r\nCall-ID: *([^\r]*)/i.exec(m.toString('latin1'))?.[1];
+    if (callId !== undefined) waiting.get(callId.replace(/@fuzz$/, ""))?.();
+  });
+  socket.on('error', () => undefined);
   await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+  const burst = o.burst ?? 32;
+  let probes = 0;
+  let unanswered = 0;
+  const probe = async () => {
+    const callId = id('probe-');
+    const answered = new Promise<boolean>((r) => {
+      waiting.set(callId, () => r(true));
+      setTimeout(() => r(false), o.probeWaitMs ?? 1000);
+    });
+    socket.send(request('OPTIONS', target, { callId }), target.port, '127.0.0.1');
+    probes += 1;
+    if (!(await answered)) unanswered += 1;
+    waiting.delete(callId);
+  };
+  let inBurst = 0;
   for (const m of messages) {
-    await new Promise<void>((r) => socket.send(m, port, '127.0.0.1', () => r()));
-    if (gapMs) await sleep(gapMs);
+    await new Promise<void>((r) => socket.send(m, target.port, '127.0.0.1', () => r()));
+    inBurst += 1;
+    if (m.length > 8192 || inBurst >= burst) {
+      inBurst = 0;
+      await probe();
+    }
   }
-  await sleep(settleMs);
+  await probe();
   await new Promise<void>((r) => socket.close(() => r()));
-  return got;
+  return { probes, unanswered };
+}
+
+/** `sendTcp` for each message (one connection each), `parallel` connections at a time. */
+export async function sendTcpEach(port: number, messages: readonly Buffer[], parallel = 8, waitMs = 3000): Promise<{ notClosedByPeer: number }> {
+  let next = 0;
+  let notClosedByPeer = 0;
+  const worker = async () => {
+    while (next < messages.length) {
+      const m = messages[next++]!;
+      const r = await sendTcp(port, m, waitMs);
+      if (!r.closedByPeer) notClosedByPeer += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return { notClosedByPeer };
 }
 
 /**
@@ -278,31 +410,35 @@ export async function quietConnections(port: number, count: number): Promise<{ o
 /** The status of the first response to a valid OPTIONS sent over `target`, or undefined after `waitMs`. */
 export async function optionsStatus(target: Target, waitMs = 3000): Promise<number | undefined> {
   const msg = request('OPTIONS', target, { headers: ['Accept: application/sdp'] });
-  const first = (bufs: Buffer[]) => {
-    for (const b of bufs) {
-      const m = /^SIP\/2\.0 (\d{3}) /.exec(b.toString('latin1'));
-      if (m) return Number(m[1]);
-    }
-    return undefined;
+  let text = '';
+  let done: (status: number | undefined) => void = () => undefined;
+  const status = new Promise<number | undefined>((resolve) => (done = resolve));
+  const timer = setTimeout(() => done(undefined), waitMs);
+  const take = (c: Buffer) => {
+    text += c.toString('latin1');
+    const m = /^SIP\/2\.0 (\d{3}) /.exec(text);
+    if (m) done(Number(m[1]));
+    else if (target.transport === 'UDP') text = '';
   };
-  if (target.transport === 'UDP') return first(await sendUdp(target.port, [msg], 0, waitMs));
-  const socket = net.connect(target.port, '127.0.0.1');
-  socket.on('error', () => undefined);
-  const status = await new Promise<number | undefined>((resolve) => {
-    let text = '';
-    const t = setTimeout(() => resolve(undefined), waitMs);
-    socket.on('data', (c) => {
-      text += c.toString('latin1');
-      const m = /^SIP\/2\.0 (\d{3}) /.exec(text);
-      if (m) {
-        clearTimeout(t);
-        resolve(Number(m[1]));
-      }
-    });
+  let close: () => void;
+  if (target.transport === 'UDP') {
+    const socket = dgram.createSocket('udp4');
+    socket.on('message', take);
+    socket.on('error', () => undefined);
+    await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+    socket.send(msg, target.port, '127.0.0.1');
+    close = () => socket.close();
+  } else {
+    const socket = net.connect(target.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.on('data', take);
     socket.once('connect', () => socket.write(msg));
-  });
-  socket.destroy();
-  return status;
+    close = () => socket.destroy();
+  }
+  const result = await status;
+  clearTimeout(timer);
+  close();
+  return result;
 }
 
 /** Resident set size and its peak (kB) of a live process, from /proc/PID/status (Linux). */
@@ -312,50 +448,146 @@ export function memoryOf(pid: number): { rssKb: number; peakKb: number } {
   return { rssKb: kb('VmRSS'), peakKb: kb('VmHWM') };
 }
 
+/**
+ * Datagrams the kernel dropped at the UDP socket bound to `port` on 127.0.0.1 (its receive
+ * buffer was full), from the `drops` column of /proc/net/udp (Linux); undefined when no such
+ * socket is listed. Unlike RcvbufErrors in /proc/net/snmp, it is this socket's own count.
+ */
+export function udpDrops(port: number): number | undefined {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f[1] === local) return Number(f[f.length - 1]);
+  }
+  return undefined;
+}
+
 // ---- `sipcall answer` from the built binary ------------------------------------------------
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = fileURLToPath(new URL('../../bin/sipcall.cjs', import.meta.url));
 export const BUILT = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
 
-export interface AnswerProcess {
-  proc: ManagedProcess;
-  port: number;
-  /** Everything it printed so far (stdout and stderr). */
-  output(): string;
-  /** The JSON lines printed so far (with --json). */
+export interface SipcallProcess {
+  readonly pid: number;
+  /** Resolves with the exit status once the process is gone. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  running(): boolean;
+  /** Everything written to stdout so far (kept whole: the tests bound what they make it print). */
+  stdout(): string;
+  stderr(): string;
+  /** The JSON lines on stdout so far (with --json). */
   events(): SipEvent[];
-  /** Ctrl-C (its normal stop); resolves with the exit status. */
+  /** The highest VmHWM (peak RSS, kB) seen while it ran, sampled every 10 ms (Linux). */
+  peakKb(): number;
+  /** SIGKILL (cleanup only). */
+  kill(): void;
+}
+
+const children = new Set<ChildProcess>();
+let snapshot: string | undefined;
+process.once('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+  if (snapshot) rmSync(path.dirname(path.dirname(snapshot)), { recursive: true, force: true });
+});
+
+/**
+ * A private copy of the built binary (bin/sipcall.cjs and the one-file bundle dist/cli.cjs it
+ * requires), taken once: other work may rebuild dist/ while a test runs, and a build empties
+ * it first. Retried for up to 60 s while dist/cli.cjs is missing or does not load.
+ */
+export function binary(): string {
+  if (snapshot) return snapshot;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sipcall-fuzz-'));
+  mkdirSync(path.join(dir, 'bin'));
+  mkdirSync(path.join(dir, 'dist'));
+  const bin = path.join(dir, 'bin', 'sipcall.cjs');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      copyFileSync(BIN, bin);
+      copyFileSync(BUILT, path.join(dir, 'dist', 'cli.cjs'));
+      if (spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).status === 0) return (snapshot = bin);
+    } catch {
+      // being rebuilt: try again
+    }
+    if (Date.now() > deadline || !existsSync(path.dirname(BUILT))) throw new Error('the built binary (dist/cli.cjs) did not load: run `npm run build` first');
+    spawnSync('sleep', ['0.5']);
+  }
+}
+
+/** `node bin/sipcall.cjs ARGS`, stdout and stderr kept apart; killed when this process exits. */
+export function spawnSipcall(args: readonly string[]): SipcallProcess {
+  const child = spawn(process.execPath, [binary(), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' } });
+  children.add(child);
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout!.on('data', (c: Buffer) => out.push(c));
+  child.stderr!.on('data', (c: Buffer) => err.push(c));
+  let alive = true;
+  let peakKb = 0;
+  const sample = setInterval(() => {
+    try {
+      peakKb = Math.max(peakKb, memoryOf(child.pid!).peakKb || 0);
+    } catch {
+      // gone
+    }
+  }, 10);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => {
+      clearInterval(sample);
+      alive = false;
+      children.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  const stdout = () => Buffer.concat(out).toString('utf8');
+  return {
+    pid: child.pid!,
+    exited,
+    running: () => alive,
+    stdout,
+    stderr: () => Buffer.concat(err).toString('utf8'),
+    peakKb: () => peakKb,
+    events: () =>
+      stdout()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as SipEvent),
+    kill: () => {
+      if (alive) child.kill('SIGKILL');
+    },
+  };
+}
+
+export interface AnswerProcess extends SipcallProcess {
+  port: number;
+  /** Ctrl-C (its normal stop); resolves with the exit status, or throws after 10 s. */
   interrupt(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** `node bin/sipcall.cjs answer --port 0 ARGS`; resolves once it says where it answers. */
-export async function spawnAnswer(args: string[]): Promise<AnswerProcess> {
-  const proc = spawnManaged(process.execPath, [BIN, 'answer', '--port', '0', ...args], { label: 'sipcall answer', captureStdout: true, parentDeathSignal: 'KILL', cwd: ROOT });
+/** `sipcall answer --port 0 ARGS`; resolves once it says where it answers. */
+export async function spawnAnswer(args: readonly string[]): Promise<AnswerProcess> {
+  const proc = spawnSipcall(['answer', '--port', '0', ...args]);
   const deadline = Date.now() + 15_000;
   let port: number | undefined;
   while (port === undefined) {
-    const m = /answering on 127\.0\.0\.1:(\d+)/.exec(proc.output());
+    const m = /answering on 127\.0\.0\.1:(\d+)/.exec(proc.stdout());
     if (m) port = Number(m[1]);
-    else if (!proc.running() || Date.now() > deadline) throw new Error(`sipcall answer did not start: ${proc.output()}`);
+    else if (!proc.running() || Date.now() > deadline) {
+      proc.kill();
+      throw new Error(`sipcall answer did not start: ${proc.stdout()}${proc.stderr()}`);
+    }
     else await sleep(20);
   }
-  const events = () =>
-    proc
-      .output()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as SipEvent);
   return {
-    proc,
+    ...proc,
     port,
-    output: () => proc.output(),
-    events,
     async interrupt() {
-      signalPeer(proc.pid, 'SIGINT');
+      process.kill(proc.pid, 'SIGINT');
       const status = await Promise.race([proc.exited, sleep(10_000).then(() => undefined)]);
       if (status === undefined) {
-        await proc.stop(500);
+        proc.kill();
         throw new Error('sipcall answer did not stop within 10 s of Ctrl-C');
       }
       return status;

@@ -57,8 +57,9 @@ describe('streamEndOf', () => {
     ['peer', undefined, { how: 'fin', by: 'remote' }],
     ['error', 'ECONNRESET', { how: 'rst', by: 'remote' }],
     ['error', undefined, { how: 'rst', by: 'remote' }],
-    ['error', 'FRAMING', { how: 'rst', by: 'local' }],
-    ['error', 'MESSAGE_TOO_LARGE', { how: 'rst', by: 'local' }],
+    // A stream we cannot frame: we end it gracefully, after our replies (tcp-stream.ts).
+    ['error', 'FRAMING', { how: 'fin', by: 'local' }],
+    ['error', 'MESSAGE_TOO_LARGE', { how: 'fin', by: 'local' }],
   ] as const)('%s after %s → %j', (reason, code, end) => {
     expect(streamEndOf(reason, code)).toEqual(end);
   });
@@ -97,14 +98,14 @@ describe('tapTransport: the end of a TCP connection we opened', () => {
     expect(tap.seen).toEqual(['out OPTIONS sip:a SIP/2.0 (opened by local)', 'rst by remote (opened by local)']);
   });
 
-  it('a stream we cannot frame: RST by us', async () => {
+  it('a stream we cannot frame: ended by us with a FIN (after what we wrote, tcp-stream.ts)', async () => {
     const port = await rawServer((s) => s.once('data', () => s.write('SIP/2.0 200 OK\r\nContent-Length: x\r\n\r\n')));
     const tap = recorder();
     const t = track(tapTransport(await openTcp({ remote: { address: '127.0.0.1', port } }), tap));
     t.onError(() => undefined);
     t.send(OPTIONS);
     await tap.ended;
-    expect(tap.seen.at(-1)).toBe('rst by local (opened by local)');
+    expect(tap.seen.at(-1)).toBe('fin by local (opened by local)');
   });
 });
 

@@ -19,6 +19,15 @@
  *   (§17.2.2). CANCEL → 200 (To tag as the INVITE's, §9.2), and 487 if still ringing.
  * - The ACK of a 2xx (its own branch) finds its call by our To tag, which carries the slot
  *   number after 32 random bits (§19.3: "at least 32 bits of randomness").
+ * - §8.2.2.2: an INVITE without To tag whose From tag, Call-ID and CSeq are those of an INVITE
+ *   transaction still going, but on another branch (a merged request, forked to us twice),
+ *   gets 482 (Loop Detected). The transactions are found by Call-ID (a Map hit is then checked
+ *   for the From tag and CSeq), so the key costs no string of its own.
+ * - In a dialog of ours (found by our To tag, with its Call-ID and From tag, §12.2.2): a CSeq
+ *   lower than the last one → 500; a re-INVITE → 200 with our SDP (RFC 3264 §8: the same
+ *   version when nothing changed) or 488, in its own server transaction (reinvite-tx.ts), and
+ *   500 with Retry-After while the first INVITE still rings (§14.2); UPDATE (RFC 3311 §5.2),
+ *   OPTIONS (§11.2), INFO, MESSAGE, NOTIFY → 200; any other method → 501 with Allow (§8.2.1).
  */
 import { randomFillSync } from 'node:crypto';
 import type { Clock, TimerHandle } from '../../clock/clock.js';
@@ -26,7 +35,8 @@ import { TimerWheel } from '../../clock/timer-wheel.js';
 import type { ReplyFn } from '../../transport/transport.js';
 import { newCounters, type LoadCounters } from './counters.js';
 import { ResponseWriter } from './response-writer.js';
-import { M_ACK, M_BYE, M_CANCEL, M_INVITE, RequestView, scanRequest } from './scan.js';
+import { ReInviteTx, RE_ACCEPTED } from './reinvite-tx.js';
+import { M_ACK, M_BYE, M_CANCEL, M_INFO, M_INVITE, M_MESSAGE, M_NOTIFY, M_OPTIONS, M_UPDATE, RequestView, scanRequest } from './scan.js';
 import { SdpAnswers } from './sdp-answers.js';
 
 export interface LoadUasOptions {
@@ -46,6 +56,8 @@ export interface LoadUasOptions {
   contact: string;
   mediaAddress: string;
   allow: string;
+  /** The socket buffers the kernel granted (SO_RCVBUF, SO_SNDBUF), for the counters. */
+  socketBuffers?: { receive: number; send: number };
 }
 
 // INVITE server transaction states (RFC 3261 Figure 7, RFC 6026 Figure 7).
@@ -62,6 +74,7 @@ const ENDED = 2;
 
 const NEVER = Infinity;
 const HEX = '0123456789abcdef';
+const enc = (text: string): Buffer => Buffer.from(text, 'latin1');
 
 export class LoadUas {
   readonly counters: LoadCounters = newCounters();
@@ -73,6 +86,17 @@ export class LoadUas {
   private readonly t4: number;
   /** INVITE transactions by branch (RFC 3261 §17.2.3; the sent-by is compared on a hit). */
   private readonly invites = new Map<string, number>();
+  /**
+   * INVITE transactions by Call-ID, until they terminate (§8.2.2.2, merged requests): the last
+   * one per Call-ID; a hit is checked for its From tag and CSeq.
+   */
+  private readonly byCallId = new Map<string, number>();
+  /** The re-INVITE transaction of a call, while one lives (reinvite-tx.ts). */
+  private readonly reinvites = new Map<number, ReInviteTx>();
+  private readonly timings: { t1: number; t2: number; t4: number };
+  /** Pre-encoded header lines of in-dialog answers. */
+  private readonly acceptLine = enc('Accept: application/sdp\r\n');
+  private readonly allowLine: Buffer;
   private native: TimerHandle | undefined;
   private nativeAt = NEVER;
   private closed = false;
@@ -88,6 +112,8 @@ export class LoadUas {
   private rand = new Uint32Array(0);
   private sentBy = new Uint32Array(0);
   private cseq = new Uint32Array(0);
+  /** The remote sequence number of the dialog (§12.2.2): the highest CSeq seen from the caller. */
+  private rCseq = new Uint32Array(0);
   private handle = new Float64Array(0);
   private handleAt = new Float64Array(0);
   private dRing = new Float64Array(0);
@@ -95,6 +121,8 @@ export class LoadUas {
   private dTx = new Float64Array(0);
   private dBye = new Float64Array(0);
   private dCancel = new Float64Array(0);
+  /** The earliest deadline of the call's re-INVITE transaction. */
+  private dRe = new Float64Array(0);
   private interval = new Float64Array(0);
   private finalAt = new Float64Array(0);
   private branch: Array<string | undefined> = [];
@@ -107,6 +135,8 @@ export class LoadUas {
   private reply: Array<ReplyFn | undefined> = [];
   /** The INVITE, kept while ringing (the final is built from it). */
   private request: Array<Buffer | undefined> = [];
+  /** Our SDP in the dialog now (RFC 3264 §8): a cached body, shared while unchanged. */
+  private session: Array<Buffer | undefined> = [];
 
   private readonly pool = new Uint32Array(1024);
   private poolAt = 1024;
@@ -116,6 +146,12 @@ export class LoadUas {
     this.wheel = new TimerWheel(o.clock.now(), 4096);
     this.writer = new ResponseWriter({ server: o.server, contact: o.contact, allow: o.allow });
     this.sdp = new SdpAnswers(o.mediaAddress);
+    this.timings = { t1: o.t1, t2: o.t2, t4: this.t4 };
+    this.allowLine = enc(`Allow: ${o.allow}\r\n`);
+    if (o.socketBuffers) {
+      this.counters.rcvbuf = o.socketBuffers.receive;
+      this.counters.sndbuf = o.socketBuffers.send;
+    }
     this.grow(1024);
   }
 
@@ -151,6 +187,9 @@ export class LoadUas {
         case M_CANCEL:
           done = this.cancel(buf, v, reply);
           break;
+        default:
+          // UPDATE, INFO, OPTIONS, … : ours only inside a dialog of ours.
+          done = v.toTagS >= 0 && this.inDialog(buf, v, reply);
       }
     }
     if (!done) this.counters.fullPath++;
@@ -162,6 +201,8 @@ export class LoadUas {
     if (this.native !== undefined) this.o.clock.clearTimer(this.native);
     this.native = undefined;
     this.invites.clear();
+    this.byCallId.clear();
+    this.reinvites.clear();
     this.last = [];
     this.reply = [];
     this.request = [];
@@ -170,8 +211,8 @@ export class LoadUas {
   // ---- requests ----
 
   private invite(buf: Buffer, v: RequestView, reply: ReplyFn): boolean {
-    // With a To tag: a re-INVITE in a dialog (§14.2): the full path's.
-    if (v.toTagS >= 0) return false;
+    // With a To tag: a re-INVITE in a dialog (§14.2).
+    if (v.toTagS >= 0) return this.inDialog(buf, v, reply);
     const branch = buf.toString('latin1', v.branchS, v.branchE);
     const known = this.invites.get(branch);
     if (known !== undefined) {
@@ -186,15 +227,30 @@ export class LoadUas {
       return true;
     }
     const now = this.o.clock.now();
+    const callId = buf.toString('latin1', v.callIdVS, v.callIdVE);
+    const fromTag = v.fromTagS >= 0 ? buf.toString('latin1', v.fromTagS, v.fromTagE) : '';
+    const other = this.byCallId.get(callId);
+    const merged = other !== undefined && this.cseq[other] === v.cseq && this.fromTag[other] === fromTag && this.txState[other] !== TERMINATED && this.txState[other] !== FREE;
     const s = this.alloc();
     this.invites.set(branch, s);
     this.branch[s] = branch;
-    this.callId[s] = buf.toString('latin1', v.callIdVS, v.callIdVE);
-    this.fromTag[s] = v.fromTagS >= 0 ? buf.toString('latin1', v.fromTagS, v.fromTagE) : '';
+    this.callId[s] = callId;
+    this.fromTag[s] = fromTag;
     this.cseq[s] = v.cseq;
+    this.rCseq[s] = v.cseq;
     this.sentBy[s] = v.sentByHash;
     this.reply[s] = reply;
     this.txState[s] = PROCEEDING;
+    if (merged) {
+      // §8.2.2.2: "If the From tag, Call-ID, and CSeq exactly match those associated with an
+      // ongoing transaction, but the request does not match that transaction …, the UAS core
+      // SHOULD generate a 482 (Loop Detected) response". Its own transaction takes the ACK.
+      this.counters.merged++;
+      this.nonSuccess(s, buf, v, 482, 'Loop Detected', now);
+      this.reschedule(s);
+      return true;
+    }
+    this.byCallId.set(callId, s);
     this.counters.invites++;
     const ringing = this.writer.write(buf, v, 180, 'Ringing', this.tag[s], true);
     this.last[s] = ringing;
@@ -227,7 +283,19 @@ export class LoadUas {
       return true;
     }
     const s = this.slotOf(buf, v);
-    if (s < 0 || this.cseq[s] !== v.cseq || this.callId[s] !== buf.toString('latin1', v.callIdVS, v.callIdVE)) return false;
+    if (s < 0 || this.callId[s] !== buf.toString('latin1', v.callIdVS, v.callIdVE)) return false;
+    const re = this.reinvites.size > 0 ? this.reinvites.get(s) : undefined;
+    if (re !== undefined && re.cseq === v.cseq && (v.cseq !== this.cseq[s] || re.branch === branch)) {
+      // The ACK of a re-INVITE's final: its 2xx (§13.3.1.4) or, on its branch, a non-2xx.
+      const was2xx = re.state === RE_ACCEPTED;
+      if (re.ack(re.branch === branch && re.sentBy === v.sentByHash, this.o.clock.now())) {
+        if (was2xx) this.counters.acks++;
+        this.dRe[s] = re.due;
+        this.reschedule(s);
+      } else this.counters.absorbed++;
+      return true;
+    }
+    if (this.cseq[s] !== v.cseq) return false;
     if (this.txState[s] !== ACCEPTED || this.acked[s] === 1) {
       this.counters.absorbed++;
       return true;
@@ -265,6 +333,90 @@ export class LoadUas {
       this.dRetx[s] = NEVER;
       this.last[s] = undefined;
     }
+    const re = this.reinvites.size > 0 ? this.reinvites.get(s) : undefined;
+    if (re !== undefined) {
+      re.stop();
+      this.dRe[s] = re.due;
+    }
+    this.reschedule(s);
+    return true;
+  }
+
+  // ---- in a dialog (RFC 3261 §12.2.2) ----
+
+  /**
+   * A request with a To tag other than BYE, ACK and CANCEL: ours when the tag names a call of
+   * ours with the same Call-ID and From tag whose dialog is up (or early: the INVITE still
+   * rings); else false, and the full path answers 481 (§12.2.2).
+   */
+  private inDialog(buf: Buffer, v: RequestView, reply: ReplyFn): boolean {
+    const s = this.slotOf(buf, v);
+    if (s < 0 || this.callId[s] !== buf.toString('latin1', v.callIdVS, v.callIdVE)) return false;
+    if (v.fromTagS < 0 || this.fromTag[s] !== buf.toString('latin1', v.fromTagS, v.fromTagE)) return false;
+    const early = this.txState[s] === PROCEEDING && this.dialog[s] === NO_DIALOG;
+    if (this.dialog[s] !== DIALOG && !early) return false;
+    const invite = v.method === M_INVITE;
+    const branch = buf.toString('latin1', v.branchS, v.branchE);
+    const re = this.reinvites.get(s);
+    if (invite && re !== undefined && re.branch === branch) {
+      if (re.sentBy !== v.sentByHash) return false;
+      // A copy of the re-INVITE (§17.2.1, RFC 6026 §8.7).
+      this.counters.absorbed++;
+      if (re.again()) this.counters.resent++;
+      return true;
+    }
+    const now = this.o.clock.now();
+    if (invite) this.counters.reinvites++;
+    else this.counters.inDialog++;
+    // §12.2.2: "If the remote sequence number was not empty, but the sequence number of the
+    // request is lower than the remote sequence number, the request is out of order and MUST
+    // be rejected with a 500 (Server Internal Error) response."
+    if (v.cseq < this.rCseq[s]!) return this.inDialogAnswer(s, buf, v, reply, branch, now, 500, 'Server Internal Error', false);
+    this.rCseq[s] = v.cseq;
+    const offer = v.bodyE > v.bodyS ? buf.toString('latin1', v.bodyS, v.bodyE) : undefined;
+    switch (v.method) {
+      case M_INVITE:
+      case M_UPDATE: {
+        // §14.2: "A UAS that receives a second INVITE before it sends the final response to a
+        // first INVITE with a lower CSeq sequence number on the same dialog MUST return a 500
+        // … with a Retry-After header field with a randomly chosen value of between 0 and 10
+        // seconds." RFC 3311 §5.2 the same for an offer in UPDATE while ours is pending.
+        if (early && (invite || offer !== undefined)) return this.inDialogAnswer(s, buf, v, reply, branch, now, 500, 'Server Internal Error', false, undefined, enc(`Retry-After: ${Math.floor(Math.random() * 11)}\r\n`));
+        if (!invite && offer === undefined) return this.inDialogAnswer(s, buf, v, reply, branch, now, 200, 'OK', true);
+        const a = this.sdp.inDialog(offer, this.session[s] ?? this.sdp.ourOffer());
+        // RFC 3261 §14.2: an offer it cannot take: 488, and the session goes on as it was.
+        if ('warning' in a) return this.inDialogAnswer(s, buf, v, reply, branch, now, 488, 'Not Acceptable Here', false, undefined, enc(`Warning: ${a.warning}\r\n`));
+        this.session[s] = a.body;
+        return this.inDialogAnswer(s, buf, v, reply, branch, now, 200, 'OK', true, a.body);
+      }
+      case M_OPTIONS:
+        // §11.2: Allow (with Contact), and Accept.
+        return this.inDialogAnswer(s, buf, v, reply, branch, now, 200, 'OK', true, undefined, this.acceptLine);
+      case M_INFO:
+      case M_MESSAGE:
+      case M_NOTIFY:
+        return this.inDialogAnswer(s, buf, v, reply, branch, now, 200, 'OK', false);
+      default:
+        // §8.2.1: a method it does not serve: 501 with Allow (the full path's answer too).
+        return this.inDialogAnswer(s, buf, v, reply, branch, now, 501, 'Not Implemented', false, undefined, this.allowLine);
+    }
+  }
+
+  /**
+   * Sends the answer to an in-dialog request. A re-INVITE's final opens its server
+   * transaction (reinvite-tx.ts); for other methods the response is all (a copy of the request
+   * gets the same response built again, as for BYE).
+   */
+  private inDialogAnswer(s: number, buf: Buffer, v: RequestView, reply: ReplyFn, branch: string, now: number, status: number, reason: string, dialog: boolean, body?: Buffer, extra?: Buffer): boolean {
+    const res = this.writer.write(buf, v, status, reason, undefined, dialog, body, extra);
+    if (v.method !== M_INVITE) {
+      reply(res);
+      return true;
+    }
+    if (status >= 300) this.counters.rejected++;
+    const tx = new ReInviteTx(branch, v.sentByHash, v.cseq, reply, res, status < 300, now, this.timings);
+    this.reinvites.set(s, tx);
+    this.dRe[s] = tx.due;
     this.reschedule(s);
     return true;
   }
@@ -313,6 +465,7 @@ export class LoadUas {
       }
       body = a.body;
     } else body = this.sdp.ourOffer();
+    this.session[s] = body;
     const res = this.writer.write(buf, v, status, this.o.reason, this.tag[s], true, body);
     this.reply[s]!(res);
     this.counters.answered++;
@@ -380,14 +533,34 @@ export class LoadUas {
     }
     if (this.dBye[s]! <= now) this.dBye[s] = NEVER;
     if (this.dCancel[s]! <= now) this.dCancel[s] = NEVER;
+    if (this.dRe[s]! <= now) this.serviceReInvite(s, now);
     if (this.txState[s] === TERMINATED && this.dCancel[s] === NEVER) {
       const b = this.branch[s];
       if (b !== undefined && this.invites.get(b) === s) this.invites.delete(b);
+      const c = this.callId[s];
+      if (c !== undefined && this.byCallId.get(c) === s) this.byCallId.delete(c);
       this.branch[s] = undefined;
       this.reply[s] = undefined;
-      if (this.dialog[s] !== DIALOG && this.dBye[s] === NEVER) return this.release(s);
+      if (this.dialog[s] !== DIALOG && this.dBye[s] === NEVER && this.dRe[s] === NEVER) return this.release(s);
     }
     this.reschedule(s);
+  }
+
+  private serviceReInvite(s: number, now: number): void {
+    const re = this.reinvites.get(s);
+    if (re === undefined) {
+      this.dRe[s] = NEVER;
+      return;
+    }
+    const what = re.service(now);
+    if (what === 'resent') this.counters.resent++;
+    else if (what !== undefined) {
+      this.counters.noAck++;
+      // §13.3.1.4: a 2xx never ACKed: the session ends (nothing more is sent).
+      if (what === 'no-ack-2xx' && this.dialog[s] === DIALOG) this.dialog[s] = NO_DIALOG;
+    }
+    if (re.ended) this.reinvites.delete(s);
+    this.dRe[s] = re.ended ? NEVER : re.due;
   }
 
   private resend(s: number): void {
@@ -400,7 +573,7 @@ export class LoadUas {
 
   /** Puts the slot's earliest deadline in the wheel (one wheel timer per call at most). */
   private reschedule(s: number): void {
-    const at = Math.min(this.dRing[s]!, this.dRetx[s]!, this.dTx[s]!, this.dBye[s]!, this.dCancel[s]!);
+    const at = Math.min(this.dRing[s]!, this.dRetx[s]!, this.dTx[s]!, this.dBye[s]!, this.dCancel[s]!, this.dRe[s]!);
     if (at === this.handleAt[s]) return;
     if (this.handle[s]! >= 0) this.wheel.cancel(this.handle[s]!);
     this.handleAt[s] = at;
@@ -467,7 +640,7 @@ export class LoadUas {
     this.tag[s] = `${hex}x${s.toString(36)}`;
     this.acked[s] = 0;
     this.dialog[s] = NO_DIALOG;
-    this.dRing[s] = this.dRetx[s] = this.dTx[s] = this.dBye[s] = this.dCancel[s] = NEVER;
+    this.dRing[s] = this.dRetx[s] = this.dTx[s] = this.dBye[s] = this.dCancel[s] = this.dRe[s] = NEVER;
     this.counters.live++;
     return s;
   }
@@ -479,8 +652,9 @@ export class LoadUas {
     this.txState[s] = FREE;
     this.dialog[s] = NO_DIALOG;
     this.branch[s] = this.callId[s] = this.fromTag[s] = this.byeBranch[s] = this.tag[s] = undefined;
-    this.last[s] = this.request[s] = undefined;
+    this.last[s] = this.request[s] = this.session[s] = undefined;
     this.reply[s] = undefined;
+    if (this.reinvites.size > 0) this.reinvites.delete(s);
     this.freeList[this.freeTop++] = s;
     this.counters.live--;
   }
@@ -508,6 +682,7 @@ export class LoadUas {
     this.rand = u32(this.rand);
     this.sentBy = u32(this.sentBy);
     this.cseq = u32(this.cseq);
+    this.rCseq = u32(this.rCseq);
     this.handle = f64(this.handle, -1);
     this.handleAt = f64(this.handleAt, NEVER);
     this.dRing = f64(this.dRing, NEVER);
@@ -515,6 +690,7 @@ export class LoadUas {
     this.dTx = f64(this.dTx, NEVER);
     this.dBye = f64(this.dBye, NEVER);
     this.dCancel = f64(this.dCancel, NEVER);
+    this.dRe = f64(this.dRe, NEVER);
     this.interval = f64(this.interval, 0);
     this.finalAt = f64(this.finalAt, 0);
     const free = new Int32Array(to);

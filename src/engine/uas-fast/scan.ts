@@ -7,21 +7,30 @@
  * our tag added). Nothing is decoded into strings here and nothing is allocated: offsets go into
  * a reused `RequestView`.
  *
- * It serves the plain case only. Anything else (another method, a response, folded lines, bare
- * LF line ends, a quoted string in the top Via, a branch without the magic cookie, a repeated
- * From/To/Call-ID/CSeq, a CSeq method that is not the request's, a Require, an encoded or
- * non-SDP INVITE body, an INVITE without Contact, a truncated body) makes `scanRequest` return
- * false, and the request goes to the full parser and server transactions, which answer it as
+ * It serves the plain case only. Anything else (a response, folded lines, bare LF line ends, a
+ * quoted string in the top Via, a branch without the magic cookie, a repeated From/To/Call-ID/
+ * CSeq, a CSeq method that is not the request's, a Require, an encoded body, a body of a type
+ * the full path would refuse with 415 (INVITE and UPDATE: not SDP; INFO: not DTMF), an INVITE
+ * without Contact, a truncated body) makes `scanRequest` return false, and the request goes to the full parser and server transactions, which answer it as
  * they always do (400, 415, 420, …). So the load path never answers what the full path would
  * refuse for a reason it can see; it does not check headers it does not read.
  */
 
-/** The methods the load path serves itself. */
+/**
+ * The methods the load path tells apart. INVITE, ACK, BYE and CANCEL it serves outside a dialog
+ * too; the others only inside a dialog of its own (RFC 3261 §12.2.2), M_OTHER being any other
+ * token (answered 501 there, §8.2.1).
+ */
 export const M_OTHER = 0;
 export const M_INVITE = 1;
 export const M_ACK = 2;
 export const M_BYE = 3;
 export const M_CANCEL = 4;
+export const M_UPDATE = 5;
+export const M_INFO = 6;
+export const M_OPTIONS = 7;
+export const M_MESSAGE = 8;
+export const M_NOTIFY = 9;
 
 /** At most this many Via (and Record-Route) header lines are copied; more go the full way. */
 const MAX_LINES = 16;
@@ -41,6 +50,8 @@ const EQUAL = 61;
 /** Where the fields of one request are, as offsets into its datagram. Reused for every datagram. */
 export class RequestView {
   method = M_OTHER;
+  /** The method token's end in the Request-Line (it starts at 0). */
+  methodE = 0;
   /** Via header lines, [start, end) without the CRLF, in order. */
   readonly viaS = new Int32Array(MAX_LINES);
   readonly viaE = new Int32Array(MAX_LINES);
@@ -82,6 +93,7 @@ export class RequestView {
 
   private reset(): void {
     this.method = M_OTHER;
+    this.methodE = 0;
     this.viaN = 0;
     this.rrN = 0;
     this.fromS = this.fromE = this.toS = this.toE = this.callIdS = this.callIdE = this.cseqS = this.cseqE = -1;
@@ -121,12 +133,29 @@ function methodOf(buf: Uint8Array, s: number, e: number): number {
   switch (e - s) {
     case 3:
       return startsWith(buf, s, e, 'ACK') ? M_ACK : startsWith(buf, s, e, 'BYE') ? M_BYE : M_OTHER;
+    case 4:
+      return startsWith(buf, s, e, 'INFO') ? M_INFO : M_OTHER;
     case 6:
-      return startsWith(buf, s, e, 'INVITE') ? M_INVITE : startsWith(buf, s, e, 'CANCEL') ? M_CANCEL : M_OTHER;
+      return startsWith(buf, s, e, 'INVITE') ? M_INVITE : startsWith(buf, s, e, 'CANCEL') ? M_CANCEL : startsWith(buf, s, e, 'UPDATE') ? M_UPDATE : startsWith(buf, s, e, 'NOTIFY') ? M_NOTIFY : M_OTHER;
+    case 7:
+      return startsWith(buf, s, e, 'OPTIONS') ? M_OPTIONS : startsWith(buf, s, e, 'MESSAGE') ? M_MESSAGE : M_OTHER;
     default:
       return M_OTHER;
   }
 }
+
+/** The CSeq method `buf[s, e)` is the Request-Line's `buf[0, methodE)` (RFC 3261 §8.1.1.5). */
+function sameMethod(buf: Uint8Array, s: number, e: number, methodE: number): boolean {
+  if (e - s !== methodE) return false;
+  for (let i = 0; i < methodE; i++) if (buf[s + i] !== buf[i]) return false;
+  return true;
+}
+
+/** Body types the full path reads (src/engine/uas.ts ACCEPT): SDP, and DTMF in INFO. */
+const T_NONE = 0;
+const T_SDP = 1;
+const T_DTMF = 2;
+const T_OTHER = 3;
 
 /** RFC 3261 §25.1 token characters. */
 function isToken(c: number): boolean {
@@ -244,7 +273,7 @@ export function scanRequest(buf: Uint8Array, v: RequestView): boolean {
   while (i < len && isToken(buf[i]!)) i++;
   if (i === 0 || buf[i] !== SP) return false;
   const method = methodOf(buf, 0, i);
-  if (method === M_OTHER) return false;
+  v.methodE = i;
   let lf = i;
   while (lf < len && buf[lf] !== LF) lf++;
   if (lf >= len || buf[lf - 1] !== CR) return false;
@@ -257,8 +286,7 @@ export function scanRequest(buf: Uint8Array, v: RequestView): boolean {
 
   let pos = lf + 1;
   let contentLength = -1;
-  let sdp = false;
-  let contentType = false;
+  let type = T_NONE;
   for (;;) {
     if (pos + 1 >= len) return false; // no empty line: not a whole message
     if (buf[pos] === CR && buf[pos + 1] === LF) {
@@ -316,7 +344,7 @@ export function scanRequest(buf: Uint8Array, v: RequestView): boolean {
       while (d < ve && buf[d]! >= 48 && buf[d]! <= 57 && d - vs < 10) num = num * 10 + (buf[d++]! - 48);
       if (d === vs || num >= 2 ** 31 || (buf[d] !== SP && buf[d] !== HT)) return false;
       d = skipWs(buf, d, ve);
-      if (methodOf(buf, d, ve) !== method) return false;
+      if (!sameMethod(buf, d, ve, v.methodE)) return false;
       v.cseqS = ns;
       v.cseqE = lineE;
       v.cseq = num;
@@ -328,10 +356,9 @@ export function scanRequest(buf: Uint8Array, v: RequestView): boolean {
       if (d === vs || d !== ve) return false;
       contentLength = num;
     } else if ((n === 1 && c0 === 99) || (n === 12 && nameIs(buf, ns, ne, 'content-type'))) {
-      contentType = true;
       let te = vs;
       while (te < ve && buf[te] !== SEMI && buf[te] !== SP && buf[te] !== HT) te++;
-      sdp = nameIs(buf, vs, te, 'application/sdp');
+      type = nameIs(buf, vs, te, 'application/sdp') ? T_SDP : nameIs(buf, vs, te, 'application/dtmf-relay') || nameIs(buf, vs, te, 'application/dtmf') ? T_DTMF : T_OTHER;
     } else if ((n === 1 && c0 === 109) || (n === 7 && nameIs(buf, ns, ne, 'contact'))) {
       v.hasContact = true;
     } else if (n === 12 && nameIs(buf, ns, ne, 'record-route')) {
@@ -353,10 +380,11 @@ export function scanRequest(buf: Uint8Array, v: RequestView): boolean {
     if (pos + contentLength > len) return false;
     v.bodyE = pos + contentLength;
   } else v.bodyE = len;
-  if (method === M_INVITE) {
-    if (!v.hasContact) return false;
-    // §8.2.3: an INVITE body that is not SDP gets a 415 (with Accept) from the full path.
-    if (v.bodyE > v.bodyS && (!contentType || !sdp)) return false;
+  if (method === M_INVITE && !v.hasContact) return false;
+  if (v.bodyE > v.bodyS) {
+    // §8.2.3: a body of a type the full path does not read gets a 415 (with Accept) there.
+    if ((method === M_INVITE || method === M_UPDATE) && type !== T_SDP) return false;
+    if (method === M_INFO && type !== T_DTMF) return false;
   }
   return true;
 }

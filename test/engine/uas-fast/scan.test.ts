@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { M_ACK, M_BYE, M_CANCEL, M_INVITE, RequestView, scanRequest } from '../../../src/engine/uas-fast/scan.js';
+import { M_ACK, M_BYE, M_CANCEL, M_INFO, M_INVITE, M_MESSAGE, M_NOTIFY, M_OPTIONS, M_OTHER, M_UPDATE, RequestView, scanRequest } from '../../../src/engine/uas-fast/scan.js';
 
 const msg = (lines: string[], body = ''): Buffer => Buffer.from([...lines, `Content-Length: ${body.length}`, '', body].join('\r\n'));
 const base = [
@@ -38,10 +38,26 @@ describe('scanRequest: the fields the load path reads, in place', () => {
     expect(scanRequest(msg(base.map((l) => l.replace('7   INVITE', '7 BYE'))), v)).toBe(false);
   });
 
+  it('reads the in-dialog methods too (RFC 3261 §12.2.2), any other token as M_OTHER; the CSeq method must be the Request-Line\'s', () => {
+    const v = new RequestView();
+    const as = (m: string, cseqMethod = m, extra: string[] = [], body = '') => msg([...base.map((l) => l.replace('INVITE sip', `${m} sip`).replace('7   INVITE', `7 ${cseqMethod}`)), ...extra], body);
+    for (const [m, code] of [['UPDATE', M_UPDATE], ['INFO', M_INFO], ['OPTIONS', M_OPTIONS], ['MESSAGE', M_MESSAGE], ['NOTIFY', M_NOTIFY], ['REFER', M_OTHER], ['PRACK', M_OTHER]] as const) {
+      expect(scanRequest(as(m), v), m).toBe(true);
+      expect(v.method, m).toBe(code);
+    }
+    expect(scanRequest(as('REFER', 'PRACK'), v)).toBe(false); // two unknown methods, not the same
+    expect(scanRequest(as('REFER', 'REFERX'), v)).toBe(false);
+    // §8.2.3: the bodies the full path would refuse with 415 stay its own.
+    expect(scanRequest(as('UPDATE', 'UPDATE', ['Content-Type: text/plain'], 'hi'), v)).toBe(false);
+    expect(scanRequest(as('UPDATE', 'UPDATE', ['Content-Type: application/sdp'], 'v=0\r\n'), v)).toBe(true);
+    expect(scanRequest(as('INFO', 'INFO', ['Content-Type: text/plain'], 'hi'), v)).toBe(false);
+    expect(scanRequest(as('INFO', 'INFO', ['Content-Type: application/dtmf-relay'], 'Signal=1\r\n'), v)).toBe(true);
+    expect(scanRequest(as('MESSAGE', 'MESSAGE', ['Content-Type: text/plain'], 'hi'), v)).toBe(true);
+  });
+
   it('leaves everything unusual to the full path', () => {
     const v = new RequestView();
     const without = (prefix: string) => base.filter((l) => !l.startsWith(prefix));
-    expect(scanRequest(msg(base.map((l) => l.replace('INVITE sip', 'OPTIONS sip')).map((l) => l.replace('7   INVITE', '7 OPTIONS'))), v)).toBe(false);
     expect(scanRequest(msg(without('i:')), v)).toBe(false); // no Call-ID
     expect(scanRequest(msg(without('m:')), v)).toBe(false); // INVITE without Contact
     expect(scanRequest(msg([...base, 'Call-ID: again'], ''), v)).toBe(false); // two Call-IDs
