@@ -21,7 +21,7 @@ import { LoadEngine, type LoadEngineOptions } from './engine.js';
 import type { LoadMetrics } from './metrics.js';
 import type { LoadSummary, ThresholdResult } from './summary.js';
 import type { UdpLoadResult } from './udp-run.js';
-import { warmUp } from './warm-up.js';
+import { warmUp, warmUpCallsFor } from './warm-up.js';
 
 export interface StreamLoadOptions extends Omit<LoadEngineOptions, 'send' | 'sentBy' | 'mediaAddress' | 'contactUri' | 'transport' | 'onCallStart' | 'onCallEnd'> {
   transport: 'TCP' | 'TLS';
@@ -82,7 +82,7 @@ export class StreamLoadRun {
     const contactUri = `${scheme}:${o.contactUser ?? 'sipcall'}@${sentBy};transport=${o.transport.toLowerCase()}`;
     if (o.warmUp ?? true) {
       const { schedule: _s, metrics: _m, clock: _c, onInterval: _i, ...rest } = o;
-      this.warmUpCpuMs = warmUp({ ...rest, sentBy, mediaAddress: advertised, contactUri, transport: o.transport }).cpuMs;
+      this.warmUpCpuMs = warmUp({ ...rest, sentBy, mediaAddress: advertised, contactUri, transport: o.transport }, warmUpCallsFor(o.schedule.offeredRate())).cpuMs;
     }
     this.engine = new LoadEngine({
       ...o,

@@ -14,7 +14,7 @@ import { LoadEngine, type EngineCounters, type LoadEngineOptions } from './engin
 import { readUdpCounters, udpDelta, type UdpCounters } from './kernel.js';
 import type { LoadMetrics } from './metrics.js';
 import type { KernelCounters, LoadSummary, ThresholdResult } from './summary.js';
-import { warmUp } from './warm-up.js';
+import { warmUp, warmUpCallsFor } from './warm-up.js';
 
 export const DEFAULT_LOAD_BUFFER_BYTES = 4 * 1024 * 1024;
 
@@ -71,7 +71,7 @@ export class UdpLoadRun {
     const contactUri = `sip:${o.contactUser ?? 'sipcall'}@${sentBy}`;
     if (o.warmUp ?? true) {
       const { schedule: _s, metrics: _m, clock: _c, onInterval: _i, ...rest } = o;
-      this.warmUpCpuMs = warmUp({ ...rest, sentBy, mediaAddress: advertised, contactUri }).cpuMs;
+      this.warmUpCpuMs = warmUp({ ...rest, sentBy, mediaAddress: advertised, contactUri }, warmUpCallsFor(o.schedule.offeredRate())).cpuMs;
     }
     this.engine = new LoadEngine({
       ...o,

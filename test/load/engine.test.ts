@@ -298,6 +298,11 @@ describe('LoadEngine: register', () => {
 });
 
 describe('warmUp', () => {
+  it('warms up with three seconds of calls, 2,000 to 30,000', async () => {
+    const { warmUpCallsFor } = await import('../../src/load/warm-up.js');
+    expect([1, 1000, 5000, 10_000, 50_000].map(warmUpCallsFor)).toEqual([2000, 3000, 15_000, 30_000, 30_000]);
+  });
+
   it('places its calls against the in-process answerer, each one completed, for every scenario', async () => {
     const { warmUp } = await import('../../src/load/warm-up.js');
     for (const scenario of ['call', 'options', 'register'] as const) {
