@@ -41,6 +41,8 @@ export async function runWithFailover(plan: UacPlan, hop: NextHopUri, env: Engin
     supported: SUPPORTED_TRANSPORTS,
     family: plan.net.family,
     random: deps.pick,
+    // Query durations on the run's clock (a manual clock in tests), like every other time.
+    now: () => env.clock.now(),
     onQuery: (q) => emit({ type: 'dns.query', ...q }),
     onAnswer: (a) => emit({ type: 'dns.answer', ...a, ms: round(a.ms) }),
   });
