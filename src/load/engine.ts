@@ -120,7 +120,7 @@ export interface LoadEngineOptions {
 export interface EngineCounters {
   /** Datagrams that are not a SIP response sipcall load can read. */
   unparseable: number;
-  /** Responses whose branch is not one of this run's. */
+  /** Responses whose branch is not one of this run's, or with more than one Via (RFC 3261 §8.1.3.3). */
   stray: number;
   /** Responses of a transaction whose call has ended (retransmitted finals): ACKed or absorbed. */
   late: number;
@@ -337,6 +337,7 @@ export class LoadEngine {
       return;
     }
     if (v.slot < 0) {
+      // Not this run's branch, or more than one Via (§8.1.3.3: discarded).
       this.counters.stray++;
       return;
     }

@@ -38,6 +38,8 @@ export class ResponseView {
   /** The first Contact header value, [start, end). */
   contactS = -1;
   contactE = -1;
+  /** More than one Via (RFC 3261 §8.1.3.3): the response is to be discarded. */
+  multipleVia = false;
   /** Record-Route header lines (values), in order. */
   rrN = 0;
   readonly rrS = new Int32Array(16);
@@ -93,6 +95,7 @@ export function scanResponse(buf: Buffer, prefix: Buffer, v: ResponseView): bool
   v.serial = -1;
   v.toTagS = v.toTagE = v.contactS = v.contactE = -1;
   v.rrN = 0;
+  v.multipleVia = false;
   let sawVia = false;
   let p = buf.indexOf(LF, 11);
   while (p !== -1 && p + 1 < len) {
@@ -102,7 +105,16 @@ export function scanResponse(buf: Buffer, prefix: Buffer, v: ResponseView): bool
     const lineEnd = buf[e - 1] === CR ? e - 1 : e;
     if (lineEnd === s) break; // the empty line: end of the headers
     let vs: number;
-    if (!sawVia && ((vs = headerIs(buf, s, lineEnd, 'via')) !== -1 || (vs = headerIs(buf, s, lineEnd, 'v')) !== -1)) {
+    if ((vs = headerIs(buf, s, lineEnd, 'via')) !== -1 || (vs = headerIs(buf, s, lineEnd, 'v')) !== -1) {
+      // §8.1.3.3: "If more than one Via header field value is present in a response, the UAC
+      // SHOULD discard the message." A second Via line or a comma-joined value: not ours.
+      const comma = buf.indexOf(COMMA, vs);
+      if (sawVia || (comma !== -1 && comma < lineEnd)) {
+        v.slot = -1;
+        v.serial = -1;
+        v.multipleVia = true;
+        return true;
+      }
       sawVia = true;
       const b = buf.indexOf('branch=', vs);
       if (b !== -1 && b < lineEnd) readBranch(buf, b + 7, lineEnd, prefix, v);

@@ -265,6 +265,20 @@ describe('LoadEngine: a call', () => {
   });
 });
 
+describe('LoadEngine: a response with two Vias', () => {
+  it('is discarded and counted as stray (RFC 3261 §8.1.3.3): the INVITE goes on being retransmitted', () => {
+    const { clock, sent, engine, metrics } = setup({});
+    clock.advanceTo(10);
+    const invite = sent[0]!.text;
+    const r = reply(invite, '200 OK', ['Contact: <sip:c@127.0.0.1>']).toString('latin1').replace('\r\nFrom:', '\r\nVia: SIP/2.0/UDP 10.9.9.9;branch=z9hG4bKevil\r\nFrom:');
+    engine.receive(Buffer.from(r, 'latin1'), clock.now());
+    expect(engine.counters.stray).toBe(1);
+    expect(metrics.statuses()).toEqual({});
+    clock.advanceTo(600);
+    expect(sent.map((s) => method(s.text))).toEqual(['INVITE', 'INVITE']);
+  });
+});
+
 describe('LoadEngine: transport failures', () => {
   it('refused(): calls that heard nothing fail as transport errors at once; a call that got a 180 goes on', () => {
     let invites = 0;

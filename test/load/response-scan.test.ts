@@ -26,6 +26,19 @@ describe('scanResponse', () => {
     expect(buf.toString('latin1', v.rrS[0], v.rrE[0])).toBe('<sip:127.0.0.9;lr>');
   });
 
+  it('more than one Via, on two lines or comma-joined: discarded (RFC 3261 §8.1.3.3), even with our branch on top', () => {
+    const v = new ResponseView();
+    const two = msg(['SIP/2.0 200 OK', 'Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-ab12-4.1', 'Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKx', 'CSeq: 1 INVITE']);
+    expect(scanResponse(two, prefix, v)).toBe(true);
+    expect([v.slot, v.multipleVia]).toEqual([-1, true]);
+    const joined = msg(['SIP/2.0 200 OK', 'v: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-ab12-4.1, SIP/2.0/UDP 10.0.0.1', 'CSeq: 1 INVITE']);
+    expect(scanResponse(joined, prefix, v)).toBe(true);
+    expect([v.slot, v.multipleVia]).toEqual([-1, true]);
+    const one = msg(['SIP/2.0 200 OK', 'Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-ab12-4.1', 'CSeq: 1 INVITE']);
+    expect(scanResponse(one, prefix, v)).toBe(true);
+    expect([v.slot, v.multipleVia]).toEqual([4, false]);
+  });
+
   it('tells a CANCEL response from the INVITE one by CSeq (same branch, RFC 3261 §9.1) and reads compact forms', () => {
     const v = new ResponseView();
     const buf = msg(['SIP/2.0 200 OK', 'v: SIP/2.0/UDP h;branch=z9hG4bK-ab12-3.1', 't: <sip:b@h>', 'CSeq: 1 CANCEL']);
