@@ -1,0 +1,47 @@
+// A timer's re-send leaves before anything of that firing is told (issue 14 §3): the readers of
+// the event stream (a printer writing a line costs 0.2–0.7 ms) must not delay the datagram. The
+// events still come in their usual order, with the firing's time.
+import { describe, expect, it } from 'vitest';
+import { Harness } from './helpers.js';
+
+describe('a retransmission is sent before its events are emitted', () => {
+  it('Timer A: nothing of the firing is emitted when the bytes go; afterwards timer.fired, request.sent, timer.started in that order', () => {
+    const h = new Harness();
+    const eventsAtSend: number[] = [];
+    const push = h.sent.push.bind(h.sent);
+    h.sent.push = (...items) => {
+      eventsAtSend.push(h.events.length);
+      return push(...items);
+    };
+    h.start('INVITE');
+    h.clock.advanceTo(500);
+    expect(h.sendTimes('INVITE')).toEqual([0, 500]);
+    const atRetransmit = eventsAtSend[1]!;
+    // Every event at the moment of the re-send is from before the firing.
+    expect(h.events.slice(0, atRetransmit).every((e) => e.t < 500)).toBe(true);
+    const after = h.events.slice(atRetransmit).map((e) => `${e.t}:${e.type}${'timer' in e ? `:${e.timer}` : ''}`);
+    expect(after).toEqual(['500:timer.fired:A', '500:request.sent', '500:wire', '500:timer.started:A']);
+    const sent = h.of('request.sent');
+    expect(sent.map((e) => [e.attempt, e.retransmission])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+  });
+
+  it('the first send is told first, then sent (its order is unchanged); Timer B tells its end before the TU hears it', () => {
+    const h = new Harness();
+    const eventsAtSend: number[] = [];
+    const push = h.sent.push.bind(h.sent);
+    h.sent.push = (...items) => {
+      eventsAtSend.push(h.events.length);
+      return push(...items);
+    };
+    h.start('OPTIONS');
+    expect(h.events.slice(0, eventsAtSend[0]).some((e) => e.type === 'request.sent')).toBe(true);
+    h.clock.advanceTo(40_000);
+    const types = h.events.map((e) => e.type);
+    const lastFired = types.lastIndexOf('timer.fired');
+    expect(types.indexOf('transaction.terminated')).toBeGreaterThan(lastFired);
+    expect(h.ends).toHaveLength(1);
+  });
+});
