@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { UsageError } from '../engine/errors.js';
+import { unwritableReason } from '../pcap/index.js';
 import type { LoadInterval, LoadSummary } from '../load/summary.js';
 import { loadCsvHeader, loadCsvRow } from '../present/load-csv.js';
 import { hdrLogHeader, hdrLogLines } from '../present/load-hdr.js';
@@ -10,24 +11,6 @@ import type { CliIo } from './io.js';
 /** What a usage error about an unwritable output file tells the user (as `--pcap` does). */
 const PATH_HINT = 'nothing was sent; give a file in a directory you can write to';
 
-function why(code: string | undefined, message: string): string {
-  switch (code) {
-    case 'ENOENT':
-      return 'its directory does not exist';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    case 'ENOTDIR':
-      return 'a part of the path is not a directory';
-    case 'EROFS':
-      return 'the file system is read-only';
-    default:
-      return message;
-  }
-}
-
 /** Creates (or truncates) an output file now, before anything is sent: exit 2 when it cannot be written. */
 export function openOutputFile(path: string, flag: string): number {
   if (path === '') throw new UsageError(`${flag} needs a file name`, PATH_HINT);
@@ -35,7 +18,7 @@ export function openOutputFile(path: string, flag: string): number {
     return openSync(path, 'w');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new UsageError(`${flag} ${path}: cannot write it: ${why(e.code, e.message)}${e.code ? ` (${e.code})` : ''}`, PATH_HINT);
+    throw new UsageError(`${flag} ${path}: cannot write it: ${unwritableReason(e)}${e.code ? ` (${e.code})` : ''}`, PATH_HINT);
   }
 }
 

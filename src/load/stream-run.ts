@@ -20,8 +20,7 @@ import { StreamFramer } from '../transport/stream-framer.js';
 import { LoadEngine, type LoadEngineOptions } from './engine.js';
 import type { LoadMetrics } from './metrics.js';
 import type { LoadSummary, ThresholdResult } from './summary.js';
-import type { UdpLoadResult } from './udp-run.js';
-import { warmUp, warmUpCallsFor } from './warm-up.js';
+import { runResult, warmUpRun, type LoadRunResult } from './run-result.js';
 
 export interface StreamLoadOptions extends Omit<LoadEngineOptions, 'send' | 'sentBy' | 'mediaAddress' | 'contactUri' | 'transport' | 'onCallStart' | 'onCallEnd'> {
   transport: 'TCP' | 'TLS';
@@ -80,10 +79,7 @@ export class StreamLoadRun {
     const sentBy = `${host}:${localPort}`;
     const scheme = o.transport === 'TLS' ? 'sips' : 'sip';
     const contactUri = `${scheme}:${o.contactUser ?? 'sipcall'}@${sentBy};transport=${o.transport.toLowerCase()}`;
-    if (o.warmUp ?? true) {
-      const { schedule: _s, metrics: _m, clock: _c, onInterval: _i, ...rest } = o;
-      this.warmUpCpuMs = warmUp({ ...rest, sentBy, mediaAddress: advertised, contactUri, transport: o.transport }, warmUpCallsFor(o.schedule.offeredRate())).cpuMs;
-    }
+    this.warmUpCpuMs = warmUpRun({ ...o, sentBy, mediaAddress: advertised, contactUri });
     this.engine = new LoadEngine({
       ...o,
       transport: o.transport,
@@ -111,7 +107,7 @@ export class StreamLoadRun {
     return new StreamLoadRun(o, local.address, local.port);
   }
 
-  async run(thresholds?: (s: LoadSummary) => ThresholdResult[]): Promise<UdpLoadResult> {
+  async run(thresholds?: (s: LoadSummary) => ThresholdResult[]): Promise<LoadRunResult> {
     this.startedAt = new Date();
     await this.engine.run();
     const endedAt = this.o.clock.now();
@@ -121,20 +117,7 @@ export class StreamLoadRun {
       c.socket.destroySoon?.();
     }
     this.conns.clear();
-    const e = this.engine;
-    const summary = this.o.metrics.summary({
-      scenario: this.o.scenario,
-      target: this.o.target,
-      segment: this.o.schedule.segment,
-      startedAt: this.startedAt,
-      elapsedMs: endedAt - e.t0,
-      schedule: { total: this.o.schedule.total, durationMs: this.o.schedule.durationMs },
-      kernel: {},
-    });
-    summary.responses = { ...e.counters };
-    summary.socketErrors = { ...this.socketErrors };
-    if (thresholds) summary.thresholds = thresholds(summary);
-    return { summary, counters: { ...e.counters }, socketErrors: { ...this.socketErrors }, notStarted: e.notStarted };
+    return runResult(this.o, this.engine, { startedAt: this.startedAt, endedAt, kernel: {}, socketErrors: this.socketErrors }, thresholds);
   }
 
   stop(): void {

@@ -10,11 +10,11 @@ import type { Clock } from '../clock/clock.js';
 import type { Endpoint } from '../transport/endpoint.js';
 import type { WireTap } from '../transport/tap.js';
 import { bindUdpSocket, boundEndpoint, closeUdpSocket, connectUdpSocket, sourceAddressFor } from '../transport/udp-socket.js';
-import { LoadEngine, type EngineCounters, type LoadEngineOptions } from './engine.js';
+import { LoadEngine, type LoadEngineOptions } from './engine.js';
 import { readUdpCounters, udpDelta, type UdpCounters } from './kernel.js';
 import type { LoadMetrics } from './metrics.js';
 import type { KernelCounters, LoadSummary, ThresholdResult } from './summary.js';
-import { warmUp, warmUpCallsFor } from './warm-up.js';
+import { runResult, warmUpRun, type LoadRunResult } from './run-result.js';
 
 export const DEFAULT_LOAD_BUFFER_BYTES = 4 * 1024 * 1024;
 
@@ -38,15 +38,8 @@ export interface UdpLoadOptions extends Omit<LoadEngineOptions, 'send' | 'sentBy
   metrics: LoadMetrics;
 }
 
-/** What a finished run knows beyond the metrics. */
-export interface UdpLoadResult {
-  summary: LoadSummary;
-  counters: EngineCounters;
-  /** Socket errors seen (e.g. ECONNREFUSED from an ICMP port unreachable), by code. */
-  socketErrors: Record<string, number>;
-  /** Planned calls that were not started because the run was stopped. */
-  notStarted: number;
-}
+/** What a finished run knows beyond the metrics (the name this module has always exported). */
+export type UdpLoadResult = LoadRunResult;
 
 export class UdpLoadRun {
   readonly engine: LoadEngine;
@@ -69,10 +62,7 @@ export class UdpLoadRun {
     const host = advertised.includes(':') ? `[${advertised}]` : advertised;
     const sentBy = `${host}:${local.port}`;
     const contactUri = `sip:${o.contactUser ?? 'sipcall'}@${sentBy}`;
-    if (o.warmUp ?? true) {
-      const { schedule: _s, metrics: _m, clock: _c, onInterval: _i, ...rest } = o;
-      this.warmUpCpuMs = warmUp({ ...rest, sentBy, mediaAddress: advertised, contactUri }, warmUpCallsFor(o.schedule.offeredRate())).cpuMs;
-    }
+    this.warmUpCpuMs = warmUpRun({ ...o, sentBy, mediaAddress: advertised, contactUri });
     this.engine = new LoadEngine({
       ...o,
       sentBy,
@@ -138,20 +128,7 @@ export class UdpLoadRun {
     }
     const delta = udpDelta(this.before, await readUdpCounters());
     if (delta) Object.assign(this.kernel, delta);
-    const e = this.engine;
-    const summary = this.o.metrics.summary({
-      scenario: this.o.scenario,
-      target: this.o.target,
-      segment: this.o.schedule.segment,
-      startedAt: this.startedAt,
-      elapsedMs: endedAt - e.t0,
-      schedule: { total: this.o.schedule.total, durationMs: this.o.schedule.durationMs },
-      kernel: this.kernel,
-    });
-    summary.responses = { ...e.counters };
-    summary.socketErrors = { ...this.socketErrors };
-    if (thresholds) summary.thresholds = thresholds(summary);
-    return { summary, counters: { ...e.counters }, socketErrors: { ...this.socketErrors }, notStarted: e.notStarted };
+    return runResult(this.o, this.engine, { startedAt: this.startedAt, endedAt, kernel: this.kernel, socketErrors: this.socketErrors }, thresholds);
   }
 
   /** Ctrl-C: start no more calls; those in progress end as the RFC says. */

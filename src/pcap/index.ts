@@ -7,4 +7,4 @@ export type { PacketEnd, TcpFields } from './packets.js';
 export { fileSink, PcapWriter } from './pcap-writer.js';
 export type { ByteSink } from './pcap-writer.js';
 export { PcapCapture, wallClockMs } from './capture.js';
-export { openPcapFile, PcapFileError } from './open-file.js';
+export { openPcapFile, PcapFileError, unwritableReason } from './open-file.js';

@@ -17,7 +17,8 @@ export class PcapFileError extends Error {
   }
 }
 
-function reason(e: NodeJS.ErrnoException): string {
+/** Why a file cannot be created, in words (shared by every CLI option that writes a file). */
+export function unwritableReason(e: NodeJS.ErrnoException): string {
   switch (e.code) {
     case 'ENOENT':
       return 'its directory does not exist';
@@ -46,6 +47,6 @@ export function openPcapFile(path: string): PcapCapture {
     return new PcapCapture(new PcapWriter(fileSink(path)));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new PcapFileError(path, e.code, reason(e));
+    throw new PcapFileError(path, e.code, unwritableReason(e));
   }
 }

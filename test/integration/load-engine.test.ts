@@ -16,30 +16,34 @@ afterEach(async () => {
   await Promise.all(peers.splice(0).map((p) => p.stop()));
 });
 
+/** The Request-URI of a TCP run. */
+const TCP = (port: number): string => `sip:service@127.0.0.1:${port};transport=tcp`;
+
+/** The options every run here shares: `rate` calls/s for `durationMs` to 127.0.0.1:`port`. */
+function common(port: number, rate: number, durationMs: number, uri = `sip:service@127.0.0.1:${port}`) {
+  return {
+    schedule: new ArrivalSchedule(buildLoadPlan({ rate, durationMs })),
+    metrics: new LoadMetrics(),
+    clock: new LoopClock(),
+    remote: { address: '127.0.0.1', port, family: 4 as const },
+    target: uri,
+    requestUri: uri,
+    toUri: `sip:service@127.0.0.1:${port}`,
+    fromUri: 'sip:sipcall@127.0.0.1',
+    userAgent: 'sipcall-test',
+    t1: 500,
+    t2: 4000,
+    holdMs: 0,
+    ringTimeoutMs: 60_000,
+    expires: 3600,
+  };
+}
+
 describe.skipIf(requirePeers('sipp').skip)('load engine against SIPp -sn uas', () => {
   it('500 calls/s for 3 s: 1,500 calls, all completed, none failed or dropped', async () => {
     const uas = await startSipp({ scenario: 'uas', extraArgs: ['-buff_size', '4194304'] });
     peers.push(uas);
-    const clock = new LoopClock();
-    const metrics = new LoadMetrics();
-    const schedule = new ArrivalSchedule(buildLoadPlan({ rate: 500, durationMs: 3000 }));
-    const run = await UdpLoadRun.open({
-      scenario: 'call',
-      schedule,
-      metrics,
-      clock,
-      remote: { address: '127.0.0.1', port: uas.port, family: 4 },
-      target: `sip:service@127.0.0.1:${uas.port}`,
-      requestUri: `sip:service@127.0.0.1:${uas.port}`,
-      toUri: `sip:service@127.0.0.1:${uas.port}`,
-      fromUri: 'sip:sipcall@127.0.0.1',
-      userAgent: 'sipcall-test',
-      t1: 500,
-      t2: 4000,
-      holdMs: 0,
-      ringTimeoutMs: 60_000,
-      expires: 3600,
-    });
+    const run = await UdpLoadRun.open({ scenario: 'call', ...common(uas.port, 500, 3000) });
     const { summary, counters } = await run.run();
     expect(summary.calls).toEqual({ attempted: 1500, completed: 1500, failed: 0, dropped: 0, timeouts: 0 });
     expect(summary.statuses['200']).toBe(3000);
@@ -53,23 +57,7 @@ describe('load engine over UDP to a closed port', () => {
   it('ICMP port unreachable: every call fails as a transport error within a second, none waits for Timer B', async () => {
     const { freePort } = await import('../support/peers/ports.js');
     const port = await freePort();
-    const run = await UdpLoadRun.open({
-      scenario: 'options',
-      schedule: new ArrivalSchedule(buildLoadPlan({ rate: 20, durationMs: 500 })),
-      metrics: new LoadMetrics(),
-      clock: new LoopClock(),
-      remote: { address: '127.0.0.1', port, family: 4 },
-      target: 'x',
-      requestUri: `sip:x@127.0.0.1:${port}`,
-      toUri: `sip:x@127.0.0.1:${port}`,
-      fromUri: 'sip:sipcall@127.0.0.1',
-      userAgent: 't',
-      t1: 500,
-      t2: 4000,
-      holdMs: 0,
-      ringTimeoutMs: 60_000,
-      expires: 60,
-    });
+    const run = await UdpLoadRun.open({ scenario: 'options', ...common(port, 20, 500) });
     const t0 = Date.now();
     const { summary, socketErrors } = await run.run();
     expect(Date.now() - t0).toBeLessThan(1500);
@@ -85,26 +73,7 @@ describe.skipIf(requirePeers('sipp').skip)('load engine over TCP against SIPp -s
       const uas = await startSipp({ scenario: 'uas', transport: 't1', extraArgs: ['-max_socket', '100'] });
       peers.push(uas);
       const { StreamLoadRun } = await import('../../src/load/stream-run.js');
-      const metrics = new LoadMetrics();
-      const run = await StreamLoadRun.open({
-        transport: 'TCP',
-        callsPerConnection: perConn,
-        scenario: 'call',
-        schedule: new ArrivalSchedule(buildLoadPlan({ rate: 200, durationMs: 2000 })),
-        metrics,
-        clock: new LoopClock(),
-        remote: { address: '127.0.0.1', port: uas.port, family: 4 },
-        target: `sip:service@127.0.0.1:${uas.port};transport=tcp`,
-        requestUri: `sip:service@127.0.0.1:${uas.port};transport=tcp`,
-        toUri: `sip:service@127.0.0.1:${uas.port}`,
-        fromUri: 'sip:sipcall@127.0.0.1',
-        userAgent: 'sipcall-test',
-        t1: 500,
-        t2: 4000,
-        holdMs: 0,
-        ringTimeoutMs: 60_000,
-        expires: 3600,
-      });
+      const run = await StreamLoadRun.open({ transport: 'TCP', callsPerConnection: perConn, scenario: 'call', ...common(uas.port, 200, 2000, TCP(uas.port)) });
       const { summary } = await run.run();
       expect(summary.calls).toEqual({ attempted: 400, completed: 400, failed: 0, dropped: 0, timeouts: 0 });
       expect(summary.retransmissions).toEqual({});
@@ -117,24 +86,7 @@ describe.skipIf(requirePeers('sipp').skip)('load engine over TCP against SIPp -s
     const { freePort } = await import('../support/peers/ports.js');
     const port = await freePort();
     await expect(
-      StreamLoadRun.open({
-        transport: 'TCP',
-        scenario: 'call',
-        schedule: new ArrivalSchedule(buildLoadPlan({ rate: 10, durationMs: 100 })),
-        metrics: new LoadMetrics(),
-        clock: new LoopClock(),
-        remote: { address: '127.0.0.1', port, family: 4 },
-        target: 'x',
-        requestUri: `sip:x@127.0.0.1:${port}`,
-        toUri: `sip:x@127.0.0.1:${port}`,
-        fromUri: 'sip:sipcall@127.0.0.1',
-        userAgent: 't',
-        t1: 500,
-        t2: 4000,
-        holdMs: 0,
-        ringTimeoutMs: 60_000,
-        expires: 60,
-      }),
+      StreamLoadRun.open({ transport: 'TCP', scenario: 'call', ...common(port, 10, 100, TCP(port)) }),
     ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 
@@ -142,25 +94,7 @@ describe.skipIf(requirePeers('sipp').skip)('load engine over TCP against SIPp -s
     const uas = await startSipp({ scenario: 'uas', transport: 't1', extraArgs: ['-max_socket', '100'] });
     peers.push(uas);
     const { StreamLoadRun } = await import('../../src/load/stream-run.js');
-    const run = await StreamLoadRun.open({
-      transport: 'TCP',
-      callsPerConnection: 20,
-      scenario: 'call',
-      schedule: new ArrivalSchedule(buildLoadPlan({ rate: 100, durationMs: 2000 })),
-      metrics: new LoadMetrics(),
-      clock: new LoopClock(),
-      remote: { address: '127.0.0.1', port: uas.port, family: 4 },
-      target: 'x',
-      requestUri: `sip:service@127.0.0.1:${uas.port};transport=tcp`,
-      toUri: `sip:service@127.0.0.1:${uas.port}`,
-      fromUri: 'sip:sipcall@127.0.0.1',
-      userAgent: 't',
-      t1: 500,
-      t2: 4000,
-      holdMs: 300,
-      ringTimeoutMs: 60_000,
-      expires: 60,
-    });
+    const run = await StreamLoadRun.open({ transport: 'TCP', callsPerConnection: 20, scenario: 'call', ...common(uas.port, 100, 2000, TCP(uas.port)), holdMs: 300 });
     setTimeout(() => void uas.stop(), 800);
     const t0 = Date.now();
     const { summary } = await run.run();
@@ -180,20 +114,7 @@ describe.skipIf(requirePeers('sipp').skip)('load engine over TCP against SIPp -s
       transport: 'TCP',
       callsPerConnection: 10,
       scenario: 'call',
-      schedule: new ArrivalSchedule(buildLoadPlan({ rate: 100, durationMs: 200 })),
-      metrics: new LoadMetrics(),
-      clock: new LoopClock(),
-      remote: { address: '127.0.0.1', port: uas.port, family: 4 },
-      target: 'x',
-      requestUri: `sip:service@127.0.0.1:${uas.port};transport=tcp`,
-      toUri: `sip:service@127.0.0.1:${uas.port}`,
-      fromUri: 'sip:sipcall@127.0.0.1',
-      userAgent: 't',
-      t1: 500,
-      t2: 4000,
-      holdMs: 0,
-      ringTimeoutMs: 60_000,
-      expires: 60,
+      ...common(uas.port, 100, 200, TCP(uas.port)),
       tap: {
         datagram: () => {
           throw new Error('no datagram on TCP');

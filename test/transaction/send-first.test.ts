@@ -4,15 +4,21 @@
 import { describe, expect, it } from 'vitest';
 import { Harness } from './helpers.js';
 
+/** A harness that notes, at each send, how many events had been emitted by then. */
+function watched(): { h: Harness; eventsAtSend: number[] } {
+  const h = new Harness();
+  const eventsAtSend: number[] = [];
+  const push = h.sent.push.bind(h.sent);
+  h.sent.push = (...items) => {
+    eventsAtSend.push(h.events.length);
+    return push(...items);
+  };
+  return { h, eventsAtSend };
+}
+
 describe('a retransmission is sent before its events are emitted', () => {
   it('Timer A: nothing of the firing is emitted when the bytes go; afterwards timer.fired, request.sent, timer.started in that order', () => {
-    const h = new Harness();
-    const eventsAtSend: number[] = [];
-    const push = h.sent.push.bind(h.sent);
-    h.sent.push = (...items) => {
-      eventsAtSend.push(h.events.length);
-      return push(...items);
-    };
+    const { h, eventsAtSend } = watched();
     h.start('INVITE');
     h.clock.advanceTo(500);
     expect(h.sendTimes('INVITE')).toEqual([0, 500]);
@@ -29,13 +35,7 @@ describe('a retransmission is sent before its events are emitted', () => {
   });
 
   it('the first send is told first, then sent (its order is unchanged); Timer B tells its end before the TU hears it', () => {
-    const h = new Harness();
-    const eventsAtSend: number[] = [];
-    const push = h.sent.push.bind(h.sent);
-    h.sent.push = (...items) => {
-      eventsAtSend.push(h.events.length);
-      return push(...items);
-    };
+    const { h, eventsAtSend } = watched();
     h.start('OPTIONS');
     expect(h.events.slice(0, eventsAtSend[0]).some((e) => e.type === 'request.sent')).toBe(true);
     h.clock.advanceTo(40_000);
