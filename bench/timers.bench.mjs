@@ -15,9 +15,10 @@
 //       their drift, as measuring from arrival_1 would.
 //     - SIPp and sipsak do not tell when they meant to send: their origin is arrival_1. The
 //       sipcall rows print the same "from arrival 1" figure for comparison.
-//     Rows, run in two phases: (a) one transaction each, side by side: sipcall INVITE, sipcall
-//     OPTIONS, SIPp (one INVITE, `-max_invite_retrans 6 -T2 4000` to send the RFC's 7), sipsak
-//     (`sipsak -s sip:…`, one OPTIONS); (b) sipcall with BENCH_TX (default 1,000) transactions
+//     Rows, run in two phases: (a) one transaction each, side by side, each tool in a process
+//     of its own: sipcall INVITE, sipcall OPTIONS (250 ms after the INVITE, so the two never
+//     send at the same instant), SIPp (one INVITE, `-max_invite_retrans 6 -T2 4000` to send the
+//     RFC's 7), sipsak (`sipsak -s sip:…`, one OPTIONS); (b) sipcall with BENCH_TX (default 1,000) transactions
 //     live together, half INVITE and half OPTIONS, starts spread over 1 s.
 //     When dumpcap and tshark are installed and the bench may capture on lo (root), the same
 //     datagrams are also stamped by the kernel (without the sink's own event-loop delays),
@@ -152,10 +153,16 @@ async function startKernelCapture(ports) {
 }
 
 /**
- * Kernel stamps (wall clock) onto the sink's monotonic clock: per (port, key, n-th datagram)
- * both saw the same datagram; the sink stamps it after the kernel, so the smallest
- * (sink − kernel) difference is the clocks' offset plus the least delivery delay (tens of µs).
+ * Kernel stamps (wall clock) onto the sink's monotonic clock. Per (port, key, n-th datagram)
+ * both saw the same datagram; the sink stamps it after the kernel, so d = sink − kernel is the
+ * clocks' offset plus a delivery delay (tens of µs; a few hundred when the sink had been idle
+ * and its CPU must wake). The offset is the smallest d of the whole run, taken per datagram
+ * among the pairs whose d is within `STEP_MS` of its own: the wall clock can step while the
+ * bench runs (a VM fresh from boot stepped 16 s in phase (a)), and one offset for the whole run
+ * would then be wrong by the step; a window of ±1 s instead gave a sparse row the sink's wake-up
+ * delay as offset.
  */
+const STEP_MS = 20;
 function kernelOnMonotonic(kernelRows, sinkArrivals, portOf) {
   const sinkSeq = new Map();
   for (const a of sinkArrivals) {
@@ -164,18 +171,45 @@ function kernelOnMonotonic(kernelRows, sinkArrivals, portOf) {
     list.push(a.ms);
     sinkSeq.set(id, list);
   }
+  const labelOf = Object.fromEntries(Object.entries(portOf).map(([l, p]) => [p, l]));
   const seen = new Map();
-  let offset = Infinity;
+  const pairs = []; // { row, sink, d }
   for (const r of kernelRows) {
     const id = `${r.port} ${r.key}`;
     const n = seen.get(id) ?? 0;
     seen.set(id, n + 1);
     const s = sinkSeq.get(id)?.[n];
-    if (s !== undefined) offset = Math.min(offset, s - r.epochMs);
+    if (s !== undefined && labelOf[r.port]) pairs.push({ row: r, sink: s, d: s - r.epochMs });
   }
-  if (!Number.isFinite(offset)) return undefined;
-  const labelOf = Object.fromEntries(Object.entries(portOf).map(([l, p]) => [p, l]));
-  return kernelRows.filter((r) => labelOf[r.port]).map((r) => ({ label: labelOf[r.port], key: r.key, ms: r.epochMs + offset }));
+  if (pairs.length === 0) return undefined;
+  pairs.sort((a, b) => a.sink - b.sink);
+  // Pairs sorted by d: those within STEP_MS of each other form one clock segment.
+  const byD = [...pairs].sort((a, b) => a.d - b.d);
+  const offsetOf = new Map();
+  for (let i = 0, start = 0; i < byD.length; i++) {
+    if (i > 0 && byD[i].d - byD[i - 1].d >= STEP_MS) start = i;
+    offsetOf.set(byD[i], byD[start].d);
+  }
+  return pairs.map((p) => ({ label: labelOf[p.row.port], key: p.row.key, ms: p.row.epochMs + offsetOf.get(p) }));
+}
+
+const CALIBRATION = 'calibration';
+
+/**
+ * 300 datagrams back to back to the sink's calibration port: while the sink is busy with a
+ * burst it stamps a datagram within tens of µs of the kernel, so the smallest (sink − kernel)
+ * difference of a burst is the clocks' offset. A sparse row alone would give the sink's wake-up
+ * delay from idle (0.1 to 0.2 ms here) as offset, and every error would be that much too large.
+ */
+async function calibrationBurst(port, tag) {
+  const sock = dgram.createSocket('udp4');
+  await new Promise((resolve) => sock.bind({ address: HOST, port: 0 }, resolve));
+  await new Promise((resolve) => sock.connect(port, HOST, resolve));
+  for (let i = 0; i < 300; i++) {
+    sock.send(Buffer.from(`OPTIONS sip:calibrate@${HOST} SIP/2.0\r\nCall-ID: cal-${tag}-${i}@${HOST}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`));
+  }
+  await sleep(200);
+  sock.close();
 }
 
 // ---------------------------------------------------------------- senders
@@ -249,6 +283,27 @@ async function runSipcall(lib, { count, methods, spreadMs, sinkPort, tag }) {
   await sleep(100); // let the last datagrams land
   sock.close();
   return { txs, peak };
+}
+
+/**
+ * `runSipcall` in a child process of its own, started `delayMs` from now; its send times are
+ * on the same system-wide monotonic clock as the sink's stamps.
+ */
+async function runSipcallChild(dist, opts, delayMs) {
+  await sleep(delayMs);
+  const child = fork(fileURLToPath(import.meta.url), ['--sipcall', dist, JSON.stringify(opts)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const { txs, peak } = await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`sipcall child exited with ${code} before reporting`)));
+  });
+  return { txs: new Map(txs), peak };
+}
+
+/** The child side of `runSipcallChild`. */
+async function runSipcallRow() {
+  const lib = await import(pathToFileURL(path.join(process.argv[3], 'index.js')).href);
+  const r = await runSipcall(lib, JSON.parse(process.argv[4]));
+  process.send({ txs: [...r.txs], peak: r.peak }, () => process.exit(0));
 }
 
 /** A free UDP port on 127.0.0.1 (bound, read, closed). */
@@ -397,9 +452,12 @@ async function accuracy(lib) {
         // on a sipcall send.
         const peers = Promise.all([runSipp(ports['SIPp INVITE']), runSipsak(ports['sipsak OPTIONS'])]);
         await sleep(500);
+        // Each sipcall transaction in a process of its own, as one `sipcall invite` or `sipcall
+        // options` runs, and as SIPp and sipsak run here; the OPTIONS starts 250 ms after the
+        // INVITE, so that the two schedules (both on T1's 500 ms grid) never fall together.
         const [inv, opt] = await Promise.all([
-          runSipcall(lib, { count: 1, methods: ['INVITE'], spreadMs: 0, sinkPort: ports['sipcall INVITE'], tag: 'a' }),
-          runSipcall(lib, { count: 1, methods: ['OPTIONS'], spreadMs: 0, sinkPort: ports['sipcall OPTIONS'], tag: 'b' }),
+          runSipcallChild(lib.dist, { count: 1, methods: ['INVITE'], spreadMs: 0, sinkPort: ports['sipcall INVITE'], tag: 'a' }, 0),
+          runSipcallChild(lib.dist, { count: 1, methods: ['OPTIONS'], spreadMs: 0, sinkPort: ports['sipcall OPTIONS'], tag: 'b' }, 250),
         ]);
         const [sipp, sipsak] = await peers;
         if (sipp) notes.push(`SIPp: ${sipp}`);
@@ -419,10 +477,12 @@ async function accuracy(lib) {
   const only = process.env.BENCH_PHASES; // e.g. "a" or "b"
   for (const phase of phases) {
     if (only && !only.includes(phase.name[1])) continue;
-    const sink = await startSink(phase.rows);
+    const sink = await startSink([...phase.rows, CALIBRATION]);
     const capture = await startKernelCapture(Object.values(sink.ports));
+    if (capture) await calibrationBurst(sink.ports[CALIBRATION], 'start');
     const started = performance.now();
     const { txs, notes } = await phase.run(sink.ports);
+    if (capture) await calibrationBurst(sink.ports[CALIBRATION], 'end');
     const sinkArrivals = await sink.report();
     const kernel = capture ? kernelOnMonotonic(await capture.finish(), sinkArrivals, sink.ports) : undefined;
 
@@ -491,7 +551,7 @@ async function memory(lib) {
 async function main() {
   const i = process.argv.indexOf('--dist');
   const dist = i > 0 ? path.resolve(process.argv[i + 1]) : fileURLToPath(new URL('../dist/', import.meta.url));
-  const lib = await import(pathToFileURL(path.join(dist, 'index.js')).href);
+  const lib = { ...(await import(pathToFileURL(path.join(dist, 'index.js')).href)), dist };
   console.log(`sipcall timer bench — node ${process.version}, ${process.platform} ${process.arch}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}`);
   console.log(`T1 = ${T1} ms, T2 = ${T2} ms; targets: every send within 1 ms median, 2 ms p99 of its schedule`);
   console.log('');
@@ -503,6 +563,8 @@ async function main() {
 // Last, so that every top-level const above is initialised.
 if (process.argv[2] === '--sink') {
   await runSink();
+} else if (process.argv[2] === '--sipcall') {
+  await runSipcallRow();
 } else {
   await main();
 }

@@ -114,12 +114,14 @@ export class DeadlineQueue {
           continue;
         }
         if (!top || left > MAX_SPIN_MS || (left > EARLY_OK_MS && waited)) break;
+        // Taken off the heap before the wait, so that the wait is the last thing before the
+        // task runs (the first pop of a quiet process compiles code: measured 0.1 ms).
+        this.heap.pop();
         if (left > EARLY_OK_MS) {
           this.spin.waitUntil(top.due);
           waited = true;
         }
         // Past the spin budget a deadline less than MAX_SPIN_MS away runs now, a little early.
-        this.heap.pop();
         const fn = top.fn!;
         top.fn = undefined;
         const next = fn();

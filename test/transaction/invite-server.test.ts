@@ -349,6 +349,31 @@ function driver(config: TimerConfig) {
   return Object.assign(d, { clock, sent, ends, forgotten, tx, events });
 }
 
+describe('a response leaves before it is told (issue 14 §3)', () => {
+  it('a Timer G re-send: nothing of the firing is emitted when the bytes go; then timer.fired, response.sent, timer.started in that order, with the firing time', () => {
+    const clock = new ManualClock();
+    const events: string[] = [];
+    const eventsAtSend: number[] = [];
+    const ctx: ServerTransactionContext = {
+      clock,
+      emit: (e) => events.push(`${e.t}:${e.type}${'timer' in e ? `:${e.timer}` : ''}${'status' in e ? `:${e.status}` : ''}`),
+      wire: false,
+      trying: (r) => makeResponse(r, 100),
+      forget: () => {},
+    };
+    const tx = new ServerTransaction(ctx, INVITE, 'key', 'z9hG4bKfirst1', () => void eventsAtSend.push(events.length), '127.0.0.1:5070', 'UDP', timerConfig());
+    tx.user = { onTerminated: () => {} };
+    tx.begin();
+    tx.respond(makeResponse(INVITE, 486, 'busy1'));
+    const before = events.length;
+    expect(eventsAtSend).toHaveLength(2);
+    expect(events[eventsAtSend[1]!]).toBe('0:response.sent:486'); // the 486 left, then was told
+    clock.advanceTo(500);
+    expect(eventsAtSend[2]).toBe(before);
+    expect(events.slice(before)).toEqual(['500:timer.fired:G', '500:response.sent:486', '500:timer.started:G']);
+  });
+});
+
 describe('Timer G / H schedule on the manual clock (T1 = 500, T2 = 4000)', () => {
   it('UDP: the 486 goes at 0, then T1·(1, 3, 7, 15, 23, 31, 39, 47, 55, 63) after it; Timer H at 64·T1 → no-ack', () => {
     const d = driver(timerConfig({ t1: 500, t2: 4000 }));

@@ -34,11 +34,16 @@ describe('a retransmission is sent before its events are emitted', () => {
     ]);
   });
 
-  it('the first send is told first, then sent (its order is unchanged); Timer B tells its end before the TU hears it', () => {
+  it('the first send leaves before anything is told too; its events follow in order with one time, and Timer B tells its end before the TU hears it', () => {
     const { h, eventsAtSend } = watched();
+    h.clock.advanceTo(7);
     h.start('OPTIONS');
-    expect(h.events.slice(0, eventsAtSend[0]).some((e) => e.type === 'request.sent')).toBe(true);
+    expect(eventsAtSend[0]).toBe(0);
+    const first = h.events.map((e) => `${e.t}:${e.type}${'timer' in e ? `:${e.timer}` : ''}`);
+    expect(first).toEqual(['7:transaction.state', '7:request.sent', '7:wire', '7:timer.started:E', '7:timer.started:F']);
+    // Timer E runs from the instant of the send: the re-sends are due at 7 + 500, 7 + 1500, …
     h.clock.advanceTo(40_000);
+    expect(h.sendTimes('OPTIONS').slice(0, 3)).toEqual([7, 507, 1507]);
     const types = h.events.map((e) => e.type);
     const lastFired = types.lastIndexOf('timer.fired');
     expect(types.indexOf('transaction.terminated')).toBeGreaterThan(lastFired);
