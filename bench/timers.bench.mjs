@@ -19,11 +19,13 @@
 //     of its own: sipcall INVITE, sipcall OPTIONS (250 ms after the INVITE, so the two never
 //     send at the same instant), SIPp (one INVITE, `-max_invite_retrans 6 -T2 4000` to send the
 //     RFC's 7), sipsak (`sipsak -s sip:…`, one OPTIONS); (b) sipcall with BENCH_TX (default 1,000) transactions
-//     live together, half INVITE and half OPTIONS, starts spread over 1 s.
+//     live together, half INVITE and half OPTIONS, starts spread over 1 s; (c) the command
+//     itself: `sipcall invite` and `sipcall options --timers` (each its own process, output to
+//     a pipe, every retransmission printed), measured from arrival 1.
 //     When dumpcap and tshark are installed and the bench may capture on lo (root), the same
 //     datagrams are also stamped by the kernel (without the sink's own event-loop delays),
 //     mapped onto the monotonic clock by the smallest (sink − kernel) difference; that table is
-//     the primary one. T1 = 500 ms, T2 = 4 s (the defaults); each phase takes about 33 s.
+//     the primary one. T1 = 500 ms, T2 = 4 s (the defaults); each phase takes about 35 s.
 // (2) Memory: RSS growth for 10,000 concurrent INVITE transactions in Calling (no-op send
 //     port, requests included). Target < 50 MB.
 //
@@ -306,6 +308,27 @@ async function runSipcallRow() {
   process.send({ txs: [...r.txs], peak: r.peak }, () => process.exit(0));
 }
 
+/**
+ * The built CLI (`cli.cjs` of the build measured) as one `sipcall` command, started `delayMs`
+ * from now, its output read from a pipe; resolves when it has exited (by PID), with a note if it
+ * failed to run.
+ */
+async function runCli(cli, args, delayMs) {
+  await sleep(delayMs);
+  return new Promise((resolve) => {
+    const code = `require(${JSON.stringify(cli)}).run(process.argv.slice(1)).then((c) => { process.exitCode = c; })`;
+    const proc = spawn(process.execPath, ['-e', code, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let lines = 0;
+    proc.stdout.on('data', (d) => (lines += d.toString().split('\n').length - 1));
+    proc.stderr.resume();
+    const kill = setTimeout(() => process.kill(proc.pid, 'SIGKILL'), 50_000); // by PID
+    proc.once('exit', (status) => {
+      clearTimeout(kill);
+      resolve(lines < 7 ? `sipcall ${args[0]} printed ${lines} lines and exited ${status}` : undefined);
+    });
+  });
+}
+
 /** A free UDP port on 127.0.0.1 (bound, read, closed). */
 async function freePort() {
   const s = dgram.createSocket('udp4');
@@ -473,6 +496,20 @@ async function accuracy(lib) {
         return { txs: r.txs, notes: [`peak live transactions: ${r.peak}`] };
       },
     },
+    {
+      name: '(c) the sipcall command: `sipcall invite` and `sipcall options --timers`, output to a pipe (vs arrival 1)',
+      rows: ['CLI: sipcall invite', 'CLI: sipcall options'],
+      async run(ports) {
+        const cli = path.join(lib.dist, 'cli.cjs');
+        const target = (label) => `sip:silent@${HOST}:${ports[label]}`;
+        // As in (a), the OPTIONS starts 250 ms after the INVITE.
+        const results = await Promise.all([
+          runCli(cli, ['invite', target('CLI: sipcall invite'), '--timers'], 0),
+          runCli(cli, ['options', target('CLI: sipcall options'), '--timers'], 250),
+        ]);
+        return { txs: new Map(), notes: results.filter(Boolean) };
+      },
+    },
   ];
   const only = process.env.BENCH_PHASES; // e.g. "a" or "b"
   for (const phase of phases) {
@@ -497,7 +534,7 @@ async function accuracy(lib) {
     printTable('  sink-stamped arrivals (Node socket), error vs schedule (sipcall) / vs arrival 1 (SIPp, sipsak):', rowsOf(sinkArrivals, originFor));
     const sipcallRows = phase.rows.filter((l) => l.startsWith('sipcall'));
     const fromFirst = sipcallRows.map((label) => ({ name: label.replace('×N', `×${N}`), s: rowStats(kernel ?? sinkArrivals, label, firstArrival) }));
-    printTable(`  sipcall, error vs arrival 1 (${kernel ? 'kernel' : 'sink'} stamps; as SIPp and sipsak are measured):`, fromFirst);
+    if (fromFirst.length > 0) printTable(`  sipcall, error vs arrival 1 (${kernel ? 'kernel' : 'sink'} stamps; as SIPp and sipsak are measured):`, fromFirst);
     // Sender side: when the transaction layer called the send port, against the schedule.
     const sender = [];
     for (const tx of txs.values()) {
@@ -505,7 +542,7 @@ async function accuracy(lib) {
       for (let k = 2; k <= tx.sendCalls.length && k <= offsets.length; k++) sender.push(Math.abs(tx.sendCalls[k - 1] - tx.sendCalls[0] - offsets[k - 1]));
     }
     sender.sort((a, b) => a - b);
-    console.log(`  sipcall sender side (send-port call time vs schedule): med / p99 / max ${triple(sender)} ms over ${sender.length} sends`);
+    if (sender.length > 0) console.log(`  sipcall sender side (send-port call time vs schedule): med / p99 / max ${triple(sender)} ms over ${sender.length} sends`);
     console.log('');
   }
 }

@@ -130,14 +130,15 @@ export class SpinBudget {
 let pauseSink = 0;
 
 /**
- * About a microsecond of arithmetic between two clock reads of a busy wait. Each read of the
- * monotonic clock allocates (`process.hrtime.bigint()`: two BigInts): read back to back, a
- * 1.5 ms wait allocated about 1 MB and set off a scavenge nearly every wait (measured: 296
- * scavenges in 500 waits; with this pause 19), and a scavenge that straddles the deadline
- * lands the wake-up late by its length.
+ * About 5 µs of arithmetic between two clock reads of a busy wait. Each read of the monotonic
+ * clock allocates (`process.hrtime.bigint()`: two BigInts). Read back to back, 500 waits of
+ * 1.5 ms set off 296 scavenges (measured here); with this pause 2,000 such waits set off 13, and
+ * a wait lands 5 µs late at the median. A scavenge during a wait costs its length when it
+ * straddles the deadline: in a quiet process 0.25 to 1.5 ms, which was the worst send of a
+ * single transaction.
  */
 function pause(): void {
   let x = pauseSink;
-  for (let i = 0; i < 300; i++) x = (x * 33 + i) | 0;
+  for (let i = 0; i < 2000; i++) x = (x * 33 + i) | 0;
   pauseSink = x;
 }
