@@ -9,10 +9,9 @@
 //     due at origin + its RFC 3261 offset: INVITE T1·(2^(k−1) − 1) = 0, 500, 1500, …, 31500 ms
 //     (7 sends, §17.1.1.2); non-INVITE doubling up to T2 = 0, 500, 1500, 3500, 7500, 11500, …,
 //     31500 ms (11 sends, §17.1.2.2). The error of send k ≥ 2 is |arrival_k − due_k|.
-//     - sipcall's origin is the schedule itself: the monotonic time at which the transaction
-//       handed send 1 to the send port (its timers run from there). A first datagram that
-//       reaches the wire late therefore counts against every later send instead of hiding
-//       their drift, as measuring from arrival_1 would.
+//     - sipcall's origin is the schedule itself: the monotonic time at which the send port
+//       returned from send 1 (the datagram is then with the kernel; its timers run from there).
+//       Drift then counts against every later send instead of hiding behind a late arrival_1.
 //     - SIPp and sipsak do not tell when they meant to send: their origin is arrival_1. The
 //       sipcall rows print the same "from arrival 1" figure for comparison.
 //     Rows, run in two phases: (a) one transaction each, side by side, each tool in a process
@@ -243,7 +242,7 @@ async function runSipcall(lib, { count, methods, spreadMs, sinkPort, tag }) {
   } catch {}
   // Node's first send on a socket costs about 1.5 ms more than the next ones (lazy set-up): one
   // datagram to the socket itself first, so that this cost does not land on send 1 of the
-  // first transaction (whose send-port call is the origin of its schedule). Then connected to
+  // first transaction (whose send is the origin of its schedule). Then connected to
   // the sink, as sipcall's UDP transport connects to its target (src/transport/udp-socket.ts):
   // a connected socket sends at once, an unconnected one after a look-up on the next tick.
   await new Promise((resolve) => sock.send(Buffer.from('warm-up'), sock.address().port, HOST, resolve));
@@ -251,7 +250,9 @@ async function runSipcall(lib, { count, methods, spreadMs, sinkPort, tag }) {
   const clock = new lib.SystemClock();
   const layer = new lib.TransactionLayer({ clock, emit: () => {}, wire: false });
   const timers = lib.timerConfig({ t1: T1, t2: T2 });
-  const txs = new Map(); // key → { method, sendCalls: [monotonic ms of each send-port call] }
+  // key → { method, sendCalls: [monotonic ms of each send-port call], origin: when send 1's call
+  // returned (the datagram is then with the kernel; sipcall's timers run from there) }
+  const txs = new Map();
   let ended = 0;
   let peak = 0;
   await new Promise((resolve) => {
@@ -260,7 +261,7 @@ async function runSipcall(lib, { count, methods, spreadMs, sinkPort, tag }) {
         const method = methods[i % methods.length];
         const id = `${tag}${process.pid}x${i}`;
         const req = makeRequest(lib, method, id, sinkPort);
-        const tx = { method, sendCalls: [] };
+        const tx = { method, sendCalls: [], origin: undefined };
         txs.set(`tb-${id}@${HOST} 1 ${method}`, tx);
         layer.send(
           req,
@@ -272,6 +273,7 @@ async function runSipcall(lib, { count, methods, spreadMs, sinkPort, tag }) {
             port: (bytes) => {
               tx.sendCalls.push(Number(nowNs()) / 1e6);
               sock.send(bytes);
+              tx.origin ??= Number(nowNs()) / 1e6;
             },
           },
           { onResponse: () => {}, onTerminated: () => ++ended === count && resolve() },
@@ -523,7 +525,7 @@ async function accuracy(lib) {
     const sinkArrivals = await sink.report();
     const kernel = capture ? kernelOnMonotonic(await capture.finish(), sinkArrivals, sink.ports) : undefined;
 
-    const scheduleOrigin = (key, list) => txs.get(key)?.sendCalls[0];
+    const scheduleOrigin = (key, list) => txs.get(key)?.origin;
     const firstArrival = (key, list) => list[0];
     const originFor = (label) => (label.startsWith('sipcall') ? scheduleOrigin : firstArrival);
     const rowsOf = (arrivals, origin) => phase.rows.map((label) => ({ name: label.replace('×N', `×${N}`), s: rowStats(arrivals, label, origin(label)) }));
@@ -539,7 +541,7 @@ async function accuracy(lib) {
     const sender = [];
     for (const tx of txs.values()) {
       const offsets = tx.method === 'INVITE' ? INVITE_OFFSETS : NON_INVITE_OFFSETS;
-      for (let k = 2; k <= tx.sendCalls.length && k <= offsets.length; k++) sender.push(Math.abs(tx.sendCalls[k - 1] - tx.sendCalls[0] - offsets[k - 1]));
+      for (let k = 2; k <= tx.sendCalls.length && k <= offsets.length; k++) sender.push(Math.abs(tx.sendCalls[k - 1] - tx.origin - offsets[k - 1]));
     }
     sender.sort((a, b) => a - b);
     if (sender.length > 0) console.log(`  sipcall sender side (send-port call time vs schedule): med / p99 / max ${triple(sender)} ms over ${sender.length} sends`);

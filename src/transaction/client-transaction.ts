@@ -93,9 +93,9 @@ export class ClientTransaction {
     this.initial = undefined;
     if (!effects) return;
     // As a timer's firing (see `fired`): the request leaves first and the step's events are
-    // told after, with the step's time. Timers A/E and B/F run from the instant the request was
-    // handed to the transport (§17.1.1.2 "MUST start timer A with a value of T1"; `transmit`
-    // notes it in `ictx`); before, they ran from after the events had been printed.
+    // told after, with the step's time. Timers A/E and B/F run from the instant the transport
+    // took the request (§17.1.1.2 "MUST start timer A with a value of T1"; `transmit` notes it
+    // in `ictx`); before, they ran from after the events had been printed.
     this.stepTime = this.ctx.clock.now();
     this.held = [];
     const ictx: InputContext = {};
@@ -286,14 +286,17 @@ export class ClientTransaction {
     // otherwise be added to every send's lateness (issue 14 §3) and to the round trip measured
     // from the `request.sent` event.
     let failure: { err: unknown } | undefined;
-    if (this.firstSend) {
-      this.firstSend.firedDue = this.ctx.clock.now();
-      this.firstSend = undefined;
-    }
     try {
       this.opts.port(bytes);
     } catch (err) {
       failure = { err };
+    }
+    if (this.firstSend) {
+      // Taken when the send port has returned: a UDP send port has then handed the datagram to
+      // the kernel. A first send on a fresh socket takes 0.2–0.4 ms (cold code, lazy set-up),
+      // and timers run from before it made every re-send look that much early on the wire.
+      this.firstSend.firedDue = this.ctx.clock.now();
+      this.firstSend = undefined;
     }
     this.release();
     this.told(req, bytes, attempt, retransmission);
