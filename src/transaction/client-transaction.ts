@@ -32,7 +32,8 @@ interface InputContext {
   from?: string;
   retransmission?: boolean;
   /** For a timer input: when that timer was due. Timers restarted in that step count from
-   *  there, not from `now`, so lateness of one firing does not push back the next. */
+   *  there, not from `now`, so lateness of one firing does not push back the next. For the
+   *  first step: when the transport took the request (set by `transmit`, see `begin`). */
   firedDue?: number;
 }
 
