@@ -4,7 +4,7 @@
  * Created by `TransactionLayer.send`; the handle the engine keeps.
  */
 import type { Clock } from '../clock/clock.js';
-import type { EventInput, SipEvent, TimerName, TransportName } from '../events/types.js';
+import type { SipEvent, TimerName, TransportName } from '../events/types.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { serialize } from '../sip/serialize.js';
 import { tagOf } from '../sip/name-addr.js';
@@ -12,6 +12,7 @@ import { describeStatus } from '../sip/status.js';
 import { buildAck } from './ack.js';
 import type { SendOptions, TransactionUser, TransportFailure } from './ports.js';
 import { start, step } from './step.js';
+import { StepEvents } from './step-events.js';
 import type { TimerConfig } from './timer-config.js';
 import { ArmedTimers } from './armed-timers.js';
 import type { ClientEffect, ClientInput, ClientState, ClientStateName } from './types.js';
@@ -77,7 +78,8 @@ export class ClientTransaction {
     this.branch = branch;
     this.method = request.method;
     this.bytes = serialize(request);
-    this.armed = new ArmedTimers(ctx.clock, (e) => this.emit(e), branch, request.method, (timer, due) => this.fired(timer, due));
+    this.events = new StepEvents(ctx.clock, (e) => ctx.emit(e));
+    this.armed = new ArmedTimers(ctx.clock, (e) => this.events.emit(e), branch, request.method, (timer, due) => this.fired(timer, due));
     const first = start(this.method, config);
     this.st = first.state;
     this.initial = first.effects;
@@ -97,16 +99,14 @@ export class ClientTransaction {
     // told after, with the step's time. Timers A/E and B/F run from the instant the transport
     // took the request (§17.1.1.2 "MUST start timer A with a value of T1"; `transmit` notes it
     // in `ictx`); before, they ran from after the events had been printed.
-    this.stepTime = this.ctx.clock.now();
-    this.held = [];
+    this.events.begin();
     const ictx: InputContext = {};
     this.firstSend = ictx;
     try {
       this.run(() => this.perform(effects, ictx));
     } finally {
       this.firstSend = undefined;
-      this.release();
-      this.stepTime = undefined;
+      this.events.end();
     }
   }
 
@@ -119,7 +119,7 @@ export class ClientTransaction {
    */
   transportError(err: TransportFailure): void {
     if (this.st.name === 'Terminated') return;
-    this.emit({ type: 'transport.error', transport: this.opts.transport, code: err.code, message: err.message, to: this.opts.to });
+    this.events.emit({ type: 'transport.error', transport: this.opts.transport, code: err.code, message: err.message, to: this.opts.to });
     this.input({ type: 'transport-error' }, {});
   }
 
@@ -136,7 +136,7 @@ export class ClientTransaction {
     }
     const fromValue = res.headers.get('from');
     const fromTag = fromValue === undefined ? undefined : tagOf(fromValue);
-    this.emit({
+    this.events.emit({
       type: 'response.received',
       status: res.status,
       reason: res.reason,
@@ -218,7 +218,7 @@ export class ClientTransaction {
   private effect(e: ClientEffect, ictx: InputContext): void {
     switch (e.type) {
       case 'transition':
-        this.emit({ type: 'transaction.state', branch: this.branch, method: this.method, from: e.from, to: e.to });
+        this.events.emit({ type: 'transaction.state', branch: this.branch, method: this.method, from: e.from, to: e.to });
         return;
       case 'send':
         if (e.what === 'ack') this.sendAck(ictx.response);
@@ -232,21 +232,21 @@ export class ClientTransaction {
         return;
       case 'pass-up':
         // Held events go out before the TU hears anything (it may emit events of its own).
-        this.release();
+        this.events.release();
         if (ictx.response) {
           this.user.onResponse(ictx.response, { retransmission: ictx.retransmission ?? false, from: ictx.from ?? '' });
         }
         return;
       case 'drop':
         if (ictx.response && !ictx.retransmission) {
-          this.emit({ type: 'note', level: 'info', text: `${ictx.response.status} ${ictx.response.reason} ignored: ${e.reason}` });
+          this.events.emit({ type: 'note', level: 'info', text: `${ictx.response.status} ${ictx.response.reason} ignored: ${e.reason}` });
         }
         return;
       case 'terminate':
-        this.release();
+        this.events.release();
         this.dispose('terminated');
         this.ctx.forget(this);
-        this.emit({
+        this.events.emit({
           type: 'transaction.terminated',
           branch: this.branch,
           method: this.method,
@@ -264,7 +264,7 @@ export class ClientTransaction {
     if (early) {
       // Already on its way (see `fired`): only told here.
       this.early = undefined;
-      this.release();
+      this.events.release();
       this.told(this.request, this.bytes, this.attempts, true);
       if (early.failure) this.sendFailed(early.failure.err);
       return;
@@ -299,7 +299,7 @@ export class ClientTransaction {
       this.firstSend.firedDue = this.ctx.clock.now();
       this.firstSend = undefined;
     }
-    this.release();
+    this.events.release();
     this.told(req, bytes, attempt, retransmission);
     if (failure) this.sendFailed(failure.err);
   }
@@ -307,7 +307,7 @@ export class ClientTransaction {
   /** The `request.sent` (and `wire`) events of one send. */
   private told(req: { method: string; uri: string }, bytes: Buffer, attempt: number, retransmission: boolean): void {
     const { transport, to } = this.opts;
-    this.emit({
+    this.events.emit({
       type: 'request.sent',
       method: req.method,
       uri: req.uri,
@@ -320,7 +320,7 @@ export class ClientTransaction {
       callId: this.callId,
       cseq: this.cseq,
     });
-    if (this.ctx.wire) this.emit({ type: 'wire', direction: 'out', transport, peer: to, text: bytesText(bytes) });
+    if (this.ctx.wire) this.events.emit({ type: 'wire', direction: 'out', transport, peer: to, text: bytesText(bytes) });
   }
 
   private sendFailed(err: unknown): void {
@@ -348,39 +348,25 @@ export class ClientTransaction {
     }
     // Everything one firing causes (the re-send, the timer re-armed) happens at one instant:
     // the events carry the same `t`, so readers can show them as one line.
-    this.stepTime = this.ctx.clock.now();
+    this.events.begin();
     // Held until a re-send has left (transmit) or the firing is done, whichever is first.
-    this.held = [];
     try {
-      this.emit({ type: 'timer.fired', timer, branch: this.branch, method: this.method });
+      this.events.emit({ type: 'timer.fired', timer, branch: this.branch, method: this.method });
       this.input({ type: 'timer', timer }, { firedDue: due });
       if (this.early) {
         this.early = undefined;
         throw new Error(`internal: Timer ${timer} fired in ${this.st.name} without a re-send, after the request had been sent`);
       }
     } finally {
-      this.release();
-      this.stepTime = undefined;
+      this.events.end();
     }
   }
 
+  /** This transaction's events (held during a step until its send has left). */
+  private readonly events: StepEvents;
   /** A re-send that `fired` put on the wire before its step ran, until the step tells it. */
   private early: { failure?: { err: unknown } } | undefined;
 
-  /** The clock time of the firing being processed, if any (see `fired`). */
-  private stepTime: number | undefined;
-  /** Events of a timer firing not told yet (see `fired`, `transmit`). */
-  private held: SipEvent[] | undefined;
 
-  private emit(e: EventInput): void {
-    const ev = { ...e, t: this.stepTime ?? this.ctx.clock.now() } as SipEvent;
-    if (this.held) this.held.push(ev);
-    else this.ctx.emit(ev);
-  }
 
-  private release(): void {
-    const held = this.held;
-    this.held = undefined;
-    if (held) for (const ev of held) this.ctx.emit(ev);
-  }
 }

@@ -4,7 +4,8 @@
  * `ServerTransactionLayer` for each new request; the TU answers through `respond`.
  */
 import type { Clock } from '../clock/clock.js';
-import type { EventInput, SipEvent, TimerName, TransportName } from '../events/types.js';
+import { StepEvents } from './step-events.js';
+import type { SipEvent, TimerName, TransportName } from '../events/types.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { toTag } from '../sip/fields.js';
 import { serialize } from '../sip/serialize.js';
@@ -52,7 +53,8 @@ export class ServerTransaction {
   /** The last response sent, as bytes and the fields its events name. */
   private last: { status: number; reason: string; callId: string; cseq: string; bytes: Buffer } | undefined;
   private initial: readonly ServerEffect[] | undefined;
-  private stepTime: number | undefined;
+  /** This transaction's events (held during a firing until its re-send has left). */
+  private readonly events: StepEvents;
   private busy = false;
   /** Closed by its layer: nothing more is sent or armed. */
   private disposed = false;
@@ -77,7 +79,8 @@ export class ServerTransaction {
     private readonly config: TimerConfig,
   ) {
     this.method = request.method;
-    this.armed = new ArmedTimers(ctx.clock, (e) => this.emit(e), branch, request.method, (timer, due) => this.fired(timer, due));
+    this.events = new StepEvents(ctx.clock, (e) => ctx.emit(e));
+    this.armed = new ArmedTimers(ctx.clock, (e) => this.events.emit(e), branch, request.method, (timer, due) => this.fired(timer, due));
     this.req = request;
     this.requestToTag = toTag(request);
     this.mergeKey = mergeKey(request);
@@ -183,7 +186,7 @@ export class ServerTransaction {
   private effect(e: ServerEffect, ictx: InputContext): void {
     switch (e.type) {
       case 'transition':
-        this.emit({ type: 'transaction.state', branch: this.branch, method: this.method, from: e.from, to: e.to });
+        this.events.emit({ type: 'transaction.state', branch: this.branch, method: this.method, from: e.from, to: e.to });
         return;
       case 'start-timer':
         this.armed.start(e.timer, e.ms, ictx.firedDue);
@@ -203,7 +206,7 @@ export class ServerTransaction {
           this.early = undefined;
           if (early) {
             // Already on its way (see `fired`): only told here.
-            this.release();
+            this.events.release();
             this.emitSent(this.last, true);
             if (early.failed) this.transportError();
           } else this.sendThenTell(this.last, true);
@@ -247,13 +250,13 @@ export class ServerTransaction {
     } catch {
       failed = true;
     }
-    this.release();
+    this.events.release();
     this.emitSent(r, retransmission);
     if (failed) this.transportError();
   }
 
   private emitSent(r: NonNullable<ServerTransaction['last']>, retransmission: boolean): void {
-    this.emit({
+    this.events.emit({
       type: 'response.sent',
       status: r.status,
       reason: r.reason,
@@ -266,7 +269,7 @@ export class ServerTransaction {
       bytes: r.bytes.length,
       retransmission,
     });
-    if (this.ctx.wire) this.emit({ type: 'wire', direction: 'out', transport: this.transport, peer: this.peer, text: r.bytes.toString('utf8') });
+    if (this.ctx.wire) this.events.emit({ type: 'wire', direction: 'out', transport: this.transport, peer: this.peer, text: r.bytes.toString('utf8') });
   }
 
 
@@ -283,37 +286,23 @@ export class ServerTransaction {
         this.early.failed = true;
       }
     }
-    this.stepTime = this.ctx.clock.now();
+    this.events.begin();
     // Held until a re-send has left (sendThenTell) or the firing is done, whichever is first.
-    this.held = [];
     try {
-      this.emit({ type: 'timer.fired', timer, branch: this.branch, method: this.method });
+      this.events.emit({ type: 'timer.fired', timer, branch: this.branch, method: this.method });
       this.input({ type: 'timer', timer }, { firedDue: due });
       if (this.early) {
         this.early = undefined;
         throw new Error(`internal: Timer ${timer} fired in ${this.st.name} without a re-send, after the response had been sent`);
       }
     } finally {
-      this.release();
-      this.stepTime = undefined;
+      this.events.end();
     }
   }
 
   /** A re-send that `fired` put on the wire before its step ran, until the step tells it. */
   private early: { failed: boolean } | undefined;
 
-  /** Events of a timer firing not told yet (see `fired`, `sendThenTell`). */
-  private held: SipEvent[] | undefined;
 
-  private emit(e: EventInput): void {
-    const ev = { ...e, t: this.stepTime ?? this.ctx.clock.now() } as SipEvent;
-    if (this.held) this.held.push(ev);
-    else this.ctx.emit(ev);
-  }
 
-  private release(): void {
-    const held = this.held;
-    this.held = undefined;
-    if (held) for (const ev of held) this.ctx.emit(ev);
-  }
 }
