@@ -16,8 +16,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import dgram from 'node:dgram';
 import { fileURLToPath } from 'node:url';
+import { freeUdpPort } from './loopback.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const RATES = (process.env.BENCH_RATES ?? '2000,5000,10000').split(',').map(Number);
@@ -30,14 +30,6 @@ function cpuTicks(pid) {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const after = f.slice(f.lastIndexOf(')') + 2).split(' ');
   return Number(after[11]) + Number(after[12]); // utime, stime (fields 14, 15)
-}
-
-async function freeUdpPort() {
-  const s = dgram.createSocket('udp4');
-  await new Promise((r) => s.bind(0, '127.0.0.1', r));
-  const p = s.address().port;
-  await new Promise((r) => s.close(r));
-  return p;
 }
 
 function start(cmd, args) {

@@ -31,6 +31,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freeUdpPort } from './loopback.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 // SIPCALL_BIN: another build of sipcall to measure (default: this checkout's bin/sipcall.cjs).
@@ -62,14 +63,6 @@ function rssMb(pid) {
   } catch {
     return undefined;
   }
-}
-
-async function freeUdpPort() {
-  const s = dgram.createSocket('udp4');
-  await new Promise((r) => s.bind(0, '127.0.0.1', r));
-  const p = s.address().port;
-  await new Promise((r) => s.close(r));
-  return p;
 }
 
 /** Spawns a process, samples its CPU ticks (and RSS) every 200 ms until it exits. */

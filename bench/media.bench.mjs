@@ -33,6 +33,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freeUdpPort, startKernelCapture as startCapture } from './loopback.mjs';
 
 const HOST = '127.0.0.1';
 const PTIME = 20;
@@ -59,13 +60,6 @@ function bindUdp(port) {
       resolve(s);
     });
   });
-}
-
-async function freeUdpPort() {
-  const s = await bindUdp(0);
-  const p = s.address().port;
-  await new Promise((r) => s.close(r));
-  return p;
 }
 
 // ---------------------------------------------------------------- receiver
@@ -152,26 +146,11 @@ function groupBySsrc(times, seqs, ssrcs, stamps) {
  * (root, or dumpcap's capabilities); without them this column is skipped.
  */
 async function startKernelCapture(port) {
-  if (!existsSync('/usr/bin/dumpcap') || !existsSync('/usr/bin/tshark')) return undefined;
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'sipcall-bench-cap-'));
-  const file = path.join(dir, 'rtp.pcapng');
-  const proc = spawn('/usr/bin/dumpcap', ['-q', '-i', 'lo', '-f', `udp dst port ${port}`, '-B', '64', '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  proc.stderr.on('data', (d) => (err += d));
-  const exited = new Promise((r) => proc.once('exit', r));
-  for (const t = Date.now(); !/Capturing on/.test(err); await sleep(20)) {
-    if (proc.exitCode !== null || Date.now() - t > 5000) {
-      if (proc.exitCode === null) process.kill(proc.pid, 'SIGKILL');
-      await rm(dir, { recursive: true, force: true });
-      return undefined;
-    }
-  }
+  const cap = await startCapture(`udp dst port ${port}`);
+  if (!cap) return undefined;
   return {
     async finish() {
-      process.kill(proc.pid, 'SIGTERM'); // by PID
-      await exited;
-      const out = spawnSync('/usr/bin/tshark', ['-r', file, '-d', `udp.port==${port},rtp`, '-T', 'fields', '-e', 'frame.time_epoch', '-e', 'rtp.ssrc', '-e', 'rtp.seq', '-e', 'rtp.p_type', '-e', 'rtp.timestamp'], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout ?? '';
-      await rm(dir, { recursive: true, force: true });
+      const out = await cap.finish(['-d', `udp.port==${port},rtp`, '-T', 'fields', '-e', 'frame.time_epoch', '-e', 'rtp.ssrc', '-e', 'rtp.seq', '-e', 'rtp.p_type', '-e', 'rtp.timestamp']);
       const times = [], seqs = [], ssrcs = [], stamps = [];
       let base;
       for (const line of out.split('\n')) {

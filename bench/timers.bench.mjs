@@ -31,7 +31,7 @@
 // Network traffic goes to 127.0.0.1 only; SIPp, sipsak and dumpcap are started and stopped by
 // PID. Prints figures; the exit code does not depend on them (the machine may be shared and
 // noisy). Targets: every send within 1 ms median and 2 ms p99 of its schedule.
-import { fork, spawn, spawnSync } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -41,6 +41,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { freeUdpPort, sleep, startKernelCapture as startCapture } from './loopback.mjs';
 
 const HOST = '127.0.0.1';
 const T1 = 500;
@@ -53,7 +54,6 @@ const NON_INVITE_OFFSETS = (() => {
   for (let gap = T1; out.length < 11; gap = Math.min(2 * gap, T2)) out.push(out[out.length - 1] + gap);
   return out;
 })();
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const nowNs = () => process.hrtime.bigint();
 
 // ---------------------------------------------------------------- the silent sink (child)
@@ -116,32 +116,12 @@ async function startSink(labels) {
  * Undefined when dumpcap/tshark are missing or we may not capture.
  */
 async function startKernelCapture(ports) {
-  if (process.env.BENCH_NO_CAPTURE || !existsSync('/usr/bin/dumpcap') || !existsSync('/usr/bin/tshark')) return undefined;
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'sipcall-bench-timers-'));
-  const file = path.join(dir, 'sip.pcapng');
-  const filter = `udp and dst host ${HOST} and (${ports.map((p) => `dst port ${p}`).join(' or ')})`;
-  const proc = spawn('/usr/bin/dumpcap', ['-q', '-i', 'lo', '-f', filter, '-B', '64', '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  proc.stderr.on('data', (d) => (err += d));
-  const exited = new Promise((r) => proc.once('exit', r));
-  for (const t = Date.now(); !/Capturing on/.test(err); await sleep(20)) {
-    if (proc.exitCode !== null || Date.now() - t > 5000) {
-      if (proc.exitCode === null) process.kill(proc.pid, 'SIGKILL');
-      await rm(dir, { recursive: true, force: true });
-      return undefined;
-    }
-  }
+  const cap = await startCapture(`udp and dst host ${HOST} and (${ports.map((p) => `dst port ${p}`).join(' or ')})`);
+  if (!cap) return undefined;
   return {
     async finish() {
-      process.kill(proc.pid, 'SIGTERM'); // by PID
-      await exited;
       const decode = ports.flatMap((p) => ['-d', `udp.port==${p},sip`]);
-      const out =
-        spawnSync('/usr/bin/tshark', ['-r', file, ...decode, '-T', 'fields', '-e', 'frame.time_epoch', '-e', 'udp.dstport', '-e', 'sip.Call-ID', '-e', 'sip.CSeq'], {
-          encoding: 'utf8',
-          maxBuffer: 1 << 30,
-        }).stdout ?? '';
-      await rm(dir, { recursive: true, force: true });
+      const out = await cap.finish([...decode, '-T', 'fields', '-e', 'frame.time_epoch', '-e', 'udp.dstport', '-e', 'sip.Call-ID', '-e', 'sip.CSeq']);
       const rows = [];
       for (const line of out.split('\n')) {
         const [t, port, callId, cseq] = line.split('\t');
@@ -331,15 +311,6 @@ async function runCli(cli, args, delayMs) {
   });
 }
 
-/** A free UDP port on 127.0.0.1 (bound, read, closed). */
-async function freePort() {
-  const s = dgram.createSocket('udp4');
-  await new Promise((resolve) => s.bind({ address: HOST, port: 0 }, resolve));
-  const { port } = s.address();
-  s.close();
-  return port;
-}
-
 const SIPP_SCENARIO = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <!DOCTYPE scenario SYSTEM "sipp.dtd">
 <scenario name="one INVITE to a silent port">
@@ -367,7 +338,7 @@ async function runSipp(sinkPort) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sipcall-bench-sipp-'));
   const file = path.join(dir, 'uac-silent.xml');
   await writeFile(file, SIPP_SCENARIO);
-  const port = await freePort();
+  const port = await freeUdpPort();
   const args = [`${HOST}:${sinkPort}`, '-sf', file, '-m', '1', '-t', 'u1', '-i', HOST, '-p', String(port), '-nostdin',
     '-max_invite_retrans', '6', '-T2', String(T2), '-timeout', '36s', '-timeout_error', '-trace_err', '-error_file', path.join(dir, 'err.log')];
   return runChild('/usr/bin/sipp', args, { cwd: dir, limitMs: 50_000 }).finally(() => rm(dir, { recursive: true, force: true }));
