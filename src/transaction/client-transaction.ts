@@ -260,16 +260,10 @@ export class ClientTransaction {
 
   private sendRequest(retransmission: boolean): void {
     this.attempts++;
-    const early = retransmission ? this.early : undefined;
-    if (early) {
-      // Already on its way (see `fired`): only told here.
-      this.early = undefined;
-      this.events.release();
-      this.told(this.request, this.bytes, this.attempts, true);
-      if (early.failure) this.sendFailed(early.failure.err);
-      return;
-    }
-    this.transmit(this.request, this.bytes, this.attempts, retransmission);
+    // A re-send `fired` has already put on its way is only told here.
+    const sent = retransmission ? this.early : undefined;
+    if (sent) this.early = undefined;
+    this.transmit(this.request, this.bytes, this.attempts, retransmission, sent);
   }
 
   private sendAck(response: SipResponse | undefined): void {
@@ -281,16 +275,25 @@ export class ClientTransaction {
     this.transmit({ method: 'ACK', uri: this.request.uri }, this.ackBytes, this.acks, this.acks > 1);
   }
 
-  private transmit(req: { method: string; uri: string }, bytes: Buffer, attempt: number, retransmission: boolean): void {
+  /** Sends `bytes` (unless `sent` says they already left, see `fired`), then tells it. */
+  private transmit(
+    req: { method: string; uri: string },
+    bytes: Buffer,
+    attempt: number,
+    retransmission: boolean,
+    sent?: { failure?: { err: unknown } },
+  ): void {
     // The bytes go out first and are told after (with the step's events held until now, in
     // their order and with their time): printing a line costs 0.2–0.7 ms, which would
     // otherwise be added to every send's lateness (issue 14 §3) and to the round trip measured
     // from the `request.sent` event.
-    let failure: { err: unknown } | undefined;
-    try {
-      this.opts.port(bytes);
-    } catch (err) {
-      failure = { err };
+    let failure = sent?.failure;
+    if (!sent) {
+      try {
+        this.opts.port(bytes);
+      } catch (err) {
+        failure = { err };
+      }
     }
     if (this.firstSend) {
       // Taken when the send port has returned: a UDP send port has then handed the datagram to

@@ -202,14 +202,10 @@ export class ServerTransaction {
         } else if (e.what === 'response' && ictx.response) {
           this.transmit(ictx.response.res, ictx.response.bytes, ictx.response.retransmission);
         } else if (this.last) {
-          const early = this.early;
+          // A re-send `fired` has already put on its way is only told here.
+          const sent = this.early;
           this.early = undefined;
-          if (early) {
-            // Already on its way (see `fired`): only told here.
-            this.events.release();
-            this.emitSent(this.last, true);
-            if (early.failed) this.transportError();
-          } else this.sendThenTell(this.last, true);
+          this.sendThenTell(this.last, true, sent);
         }
         return;
       case 'pass-up':
@@ -239,16 +235,18 @@ export class ServerTransaction {
   }
 
   /**
-   * The bytes go out first; then the events held since the step began (a timer's firing), then
-   * `response.sent`: printing a line costs 0.2–0.7 ms, which would otherwise be added to every
+   * The bytes go out first (unless `sent` says they already left, see `fired`); then the events
+   * held since the step began (a timer's firing), then `response.sent`: printing a line costs 0.2–0.7 ms, which would otherwise be added to every
    * response and every Timer G re-send (issue 14 §3).
    */
-  private sendThenTell(r: NonNullable<ServerTransaction['last']>, retransmission: boolean): void {
-    let failed = false;
-    try {
-      this.reply(r.bytes);
-    } catch {
-      failed = true;
+  private sendThenTell(r: NonNullable<ServerTransaction['last']>, retransmission: boolean, sent?: { failed: boolean }): void {
+    let failed = sent?.failed ?? false;
+    if (!sent) {
+      try {
+        this.reply(r.bytes);
+      } catch {
+        failed = true;
+      }
     }
     this.events.release();
     this.emitSent(r, retransmission);
