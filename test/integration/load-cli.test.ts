@@ -15,9 +15,8 @@ import type { LoadInterval, LoadSummary } from '../../src/load/summary.js';
 import { LOAD_CSV_COLUMNS } from '../../src/present/load-csv.js';
 import { usePeerCleanup } from '../support/peers/process.js';
 import { requirePeers } from '../support/peers/require-peer.js';
-import { makeTestPki, type TestPki } from '../support/peers/certs.js';
 import { startKamailio, type KamailioPeer } from '../support/peers/kamailio.js';
-import { requireTlsPeers, startKamailioTls, type KamailioTlsPeer } from '../support/peers/kamailio-tls.js';
+import { requireTlsPeers, useKamailioTls } from '../support/peers/kamailio-tls.js';
 import { startSipp, type SippPeer } from '../support/peers/sipp.js';
 
 usePeerCleanup();
@@ -210,22 +209,13 @@ describe.skipIf(requirePeers('sipp').skip)('sipcall load over TCP against SIPp -
 });
 
 describe.skipIf(requireTlsPeers().skip)('sipcall load over TLS against Kamailio', () => {
-  let pki: TestPki;
-  let k: KamailioTlsPeer;
-  beforeAll(async () => {
-    pki = await makeTestPki();
-    k = await startKamailioTls({ pki });
-  });
-  afterAll(async () => {
-    await k?.stop();
-    await pki?.remove();
-  });
+  const peer = useKamailioTls();
 
   it('sips: with --ca: every OPTIONS over verified TLS answered 200; an expired certificate fails every call as transport', async () => {
-    const ok = await sipcall(['load', `sips:127.0.0.1:${k.tls.valid}`, '--scenario', 'options', '--ca', pki.ca, '-r', '50', '-m', '50', '--calls-per-connection', '25', '--json']);
+    const ok = await sipcall(['load', `sips:127.0.0.1:${peer.k.tls.valid}`, '--scenario', 'options', '--ca', peer.pki.ca, '-r', '50', '-m', '50', '--calls-per-connection', '25', '--json']);
     expect(ok.code, ok.stderr).toBe(0);
     expect(summaryOf(ok).calls).toEqual({ attempted: 50, completed: 50, failed: 0, dropped: 0, timeouts: 0 });
-    const expired = await sipcall(['load', `sips:127.0.0.1:${k.tls.expired}`, '--scenario', 'options', '--ca', pki.ca, '-r', '50', '-m', '5', '--json']);
+    const expired = await sipcall(['load', `sips:127.0.0.1:${peer.k.tls.expired}`, '--scenario', 'options', '--ca', peer.pki.ca, '-r', '50', '-m', '5', '--json']);
     expect(expired.code, expired.stderr).toBe(0);
     const s = summaryOf(expired);
     expect(s.calls).toMatchObject({ attempted: 5, completed: 0, failed: 5 });

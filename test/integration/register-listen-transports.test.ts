@@ -10,8 +10,7 @@
 // Missing peers fail the tests (they are not skipped).
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestPki, type TestPki } from '../support/peers/certs.js';
-import { requireTlsPeers, startKamailioTls, type KamailioTlsPeer } from '../support/peers/kamailio-tls.js';
+import { requireTlsPeers, useKamailioTls } from '../support/peers/kamailio-tls.js';
 import { startKamailio, type KamailioPeer } from '../support/peers/kamailio.js';
 import { usePeerCleanup } from '../support/peers/process.js';
 import { finals, notes, ofType, resultOf, runJson, startJson } from './kamailio-helpers.js';
@@ -26,22 +25,13 @@ it('the peers are installed (Kamailio with its tls and websocket modules, openss
 });
 
 describe('register --listen at Kamailio over TCP, TLS, WS and WSS takes a call on its own connection', () => {
-  let pki: TestPki;
-  let k: KamailioTlsPeer;
-  beforeAll(async () => {
-    pki = await makeTestPki();
-    k = await startKamailioTls({ pki });
-  }, 30_000);
-  afterAll(async () => {
-    await k?.stop();
-    await pki?.remove();
-  });
+  const peer = useKamailioTls();
 
   const cases = [
-    { transport: 'tcp', name: 'TCP', port: () => k.port, extra: () => [] as string[] },
-    { transport: 'tls', name: 'TLS', port: () => k.tls.valid, extra: () => ['--ca', pki.ca] },
-    { transport: 'ws', name: 'WS', port: () => k.port, extra: () => [] as string[] },
-    { transport: 'wss', name: 'WSS', port: () => k.tls.valid, extra: () => ['--ca', pki.ca] },
+    { transport: 'tcp', name: 'TCP', port: () => peer.k.port, extra: () => [] as string[] },
+    { transport: 'tls', name: 'TLS', port: () => peer.k.tls.valid, extra: () => ['--ca', peer.pki.ca] },
+    { transport: 'ws', name: 'WS', port: () => peer.k.port, extra: () => [] as string[] },
+    { transport: 'wss', name: 'WSS', port: () => peer.k.tls.valid, extra: () => ['--ca', peer.pki.ca] },
   ] as const;
 
   for (const c of cases) {
@@ -50,7 +40,7 @@ describe('register --listen at Kamailio over TCP, TLS, WS and WSS takes a call o
       const bob = startJson(['register', `bob@127.0.0.1`, '--registrar', `sip:${server}`, '--transport', c.transport, ...c.extra(), '--listen', '--auto-answer', '0.2', '--user', 'bob', '--expires', '60', '-v'], PASSWORD);
       try {
         await bob.until((ev) => finals(ev, 'REGISTER').includes(200), 10_000);
-        const alice = await runJson(['invite', `bob@${k.host}:${k.port}`, '--user', 'alice', '--duration', '1', '-v'], PASSWORD);
+        const alice = await runJson(['invite', `bob@${peer.k.host}:${peer.k.port}`, '--user', 'alice', '--duration', '1', '-v'], PASSWORD);
         const ar = resultOf(alice.events);
         expect(alice.code, `${ar.summary}\n${notes(bob.events()).join('\n')}`).toBe(0);
         expect(ar.summary).toMatch(/call answered \(200 OK\).*ended with BYE: 200 OK/);

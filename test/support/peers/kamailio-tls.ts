@@ -19,7 +19,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { TestPki } from './certs.js';
+import { afterAll, beforeAll } from 'vitest';
+import { makeTestPki, type TestPki } from './certs.js';
 import { KAMAILIO_DIR, KAMAILIO_USERS, launchKamailio, type KamailioUser } from './kamailio.js';
 import { freePort } from './ports.js';
 import type { ExitStatus } from './process.js';
@@ -167,5 +168,30 @@ async function startOnce(opts: KamailioTlsOptions): Promise<KamailioTlsPeer> {
     exited: proc.exited,
     log: () => proc.output(),
     stop,
+  };
+}
+
+/**
+ * For a describe block: a test PKI and a Kamailio with TLS, WS and WSS listeners, started before
+ * its tests and stopped (the PKI removed) after them. Read them through the returned object
+ * once the tests run.
+ */
+export function useKamailioTls(timeoutMs = 30_000): { readonly pki: TestPki; readonly k: KamailioTlsPeer } {
+  const state: { pki?: TestPki; k?: KamailioTlsPeer } = {};
+  beforeAll(async () => {
+    state.pki = await makeTestPki();
+    state.k = await startKamailioTls({ pki: state.pki });
+  }, timeoutMs);
+  afterAll(async () => {
+    await state.k?.stop();
+    await state.pki?.remove();
+  });
+  return {
+    get pki() {
+      return state.pki!;
+    },
+    get k() {
+      return state.k!;
+    },
   };
 }
