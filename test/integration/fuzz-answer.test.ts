@@ -32,6 +32,7 @@ import {
   countsInSummary,
   floodBehindSmallContentLength,
   hostileRequests,
+  bytesReadBy,
   memoryOf,
   optionsStatus,
   quietConnections,
@@ -171,16 +172,23 @@ describe(`sipcall answer under the live fuzzer (${WHO})`, () => {
       expect(a.running(), WHO).toBe(true);
     });
 
-    it('10 MB behind Content-Length: 10: answer takes the OPTIONS, then closes the connection at its 64 KiB message limit, within 2 s; RSS peak grows < 8 MB', async () => {
+    it('10 MB behind Content-Length: 10: answer takes the OPTIONS, then ends the connection (FIN) at its 64 KiB message limit, within 2 s, dropping what still comes; RSS peak grows < 8 MB', async () => {
       const peak0 = memoryOf(a.pid).peakKb;
+      const read0 = bytesReadBy(a.pid);
       const t0 = Date.now();
       const flood = await floodBehindSmallContentLength(target);
       const ms = Date.now() - t0;
-      report('10 MB flood', { ms, written: flood.written, peakGrowthKb: memoryOf(a.pid).peakKb - peak0 });
+      const read = bytesReadBy(a.pid) - read0;
+      report('10 MB flood', { ms, written: flood.written, readByAnswer: read, peakGrowthKb: memoryOf(a.pid).peakKb - peak0 });
       expect(flood.closedByPeer, WHO).toBe(true);
+      // tcp-stream.ts: at the framing error answer ends its side with a FIN (RFC 3261 §18.3, after
+      // the replies already written) and reads and drops what still comes until the flooder
+      // closes too. How much of the flood that is depends on the kernel's buffers (tcp_rmem
+      // reaches 32 MB on some hosts) and on scheduling, so neither `written` nor `read` is bounded
+      // here; what is bounded is that answer closed first, in time, and kept none of it.
+      expect(flood.finFromPeer, WHO).toBe(true);
       expect(ms, WHO).toBeLessThan(2000);
-      // The kernel took what was written before the reset; answer read no more than its limit.
-      expect(flood.written, WHO).toBeLessThan(10 * 1024 * 1024);
+      expect(read, WHO).toBeGreaterThan(DEFAULT_LISTEN_MAX_MESSAGE_SIZE);
       expect(memoryOf(a.pid).peakKb - peak0, WHO).toBeLessThan(8 * MB);
       // What answer must count: the OPTIONS and one stream it cannot frame (MESSAGE_TOO_LARGE).
       const head = request('OPTIONS', target, { headers: ['Content-Type: text/plain'], body: '0123456789' });

@@ -358,7 +358,7 @@ export async function sendTcp(port: number, bytes: Buffer, waitMs = 3000): Promi
  * A TCP peer that sends a valid OPTIONS head with `Content-Length: 10`, then `totalBytes` more
  * without a single empty line, with backpressure, until the UAS closes the connection.
  */
-export async function floodBehindSmallContentLength(target: Target, totalBytes = 10 * 1024 * 1024): Promise<{ written: number; closedByPeer: boolean; received: Buffer }> {
+export async function floodBehindSmallContentLength(target: Target, totalBytes = 10 * 1024 * 1024): Promise<{ written: number; closedByPeer: boolean; finFromPeer: boolean; received: Buffer }> {
   const socket = net.connect(target.port, '127.0.0.1');
   const chunks: Buffer[] = [];
   socket.on('data', (c) => chunks.push(c));
@@ -371,6 +371,9 @@ export async function floodBehindSmallContentLength(target: Target, totalBytes =
     socket.once('error', reject);
   });
   let closedByPeer = false;
+  /** The peer ended its side with a FIN (not a reset) before the connection closed. */
+  let finFromPeer = false;
+  socket.once('end', () => (finFromPeer = true));
   const closed = new Promise<void>((r) =>
     socket.once('close', () => {
       closedByPeer = true;
@@ -383,11 +386,14 @@ export async function floodBehindSmallContentLength(target: Target, totalBytes =
   while (written < totalBytes && !failed && !closedByPeer) {
     const ok = socket.write(chunk);
     written += chunk.length;
+    // Yield every chunk so that the peer's reset is seen: on loopback the kernel may take every
+    // write at once (tcp_rmem can reach tens of MB), and a loop that never yields writes it all.
     if (!ok) await Promise.race([new Promise((r) => socket.once('drain', r)), closed, sleep(2000)]);
+    else await new Promise((r) => setImmediate(r));
   }
   await Promise.race([closed, sleep(3000)]);
   socket.destroy();
-  return { written, closedByPeer, received: Buffer.concat(chunks) };
+  return { written, closedByPeer, finFromPeer, received: Buffer.concat(chunks) };
 }
 
 /** Opens `count` TCP connections to `port` and sends nothing on them. */
@@ -446,6 +452,16 @@ export function memoryOf(pid: number): { rssKb: number; peakKb: number } {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
   return { rssKb: kb('VmRSS'), peakKb: kb('VmHWM') };
+}
+
+/**
+ * Bytes a live process has read through read-like system calls (sockets, pipes and files
+ * alike), the `rchar` line of /proc/PID/io (Linux). The difference over a span in which the
+ * process reads nothing else is what it took from one peer.
+ */
+export function bytesReadBy(pid: number): number {
+  const text = readFileSync(`/proc/${pid}/io`, 'utf8');
+  return Number(/^rchar:\s+(\d+)/m.exec(text)?.[1] ?? NaN);
 }
 
 /**
