@@ -10,7 +10,7 @@ import { analyzeRun } from '../engine/verdict/index.js';
 import type { EngineEnv } from '../engine/session.js';
 import { AutoAnswer } from '../engine/uas.js';
 import { AnswerTally } from './answer-summary.js';
-import { answerLoadLine, answerLoadSummary, type AnswerLoadFigures } from '../present/answer-load.js';
+import { answerLoadLine, answerLoadResult, answerLoadSummary, type AnswerLoadFigures } from '../present/answer-load.js';
 import { TimerConfigError } from '../transaction/timer-config.js';
 import { buildAnswerPlan, buildUacPlan, DEFAULT_USER_AGENT } from './build-plan.js';
 import { applyCredentials } from './credentials.js';
@@ -197,6 +197,7 @@ async function withPresenter(
       verdict: outcome.verdict,
       ...(outcome.alsoVerdicts?.length ? { alsoVerdicts: outcome.alsoVerdicts } : {}),
       ...(outcome.media ? { media: outcome.media } : {}),
+      ...(outcome.answerLoad ? { answerLoad: outcome.answerLoad } : {}),
     };
     presenter.onEvent(result);
     return decided.exitCode;
@@ -277,7 +278,11 @@ async function runAnswer(cmd: ParsedCommand, io: CliIo): Promise<number> {
     load?.stop();
     await uas.close();
     const by = stopped === 'interrupt' ? 'by Ctrl-C' : 'by --duration';
-    if (load) return { outcome: 'success', summary: answerLoadSummary(by, env.clock.now() - since, uas.loadCounters!, load.peak()) };
+    if (load) {
+      const elapsed = env.clock.now() - since;
+      const figures = uas.loadCounters!;
+      return { outcome: 'success', summary: answerLoadSummary(by, elapsed, figures, load.peak()), answerLoad: answerLoadResult(elapsed, figures, load.peak()) };
+    }
     return { outcome: 'success', summary: tally.summary(by, env.clock.now() - since, uas.served) };
   };
   return withPresenter(cmd, io, 'caller', undefined, job, verdictEvents());

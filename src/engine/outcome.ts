@@ -1,4 +1,4 @@
-import type { MediaSummary, Outcome, Verdict } from '../events/types.js';
+import type { AnswerLoadResult, MediaSummary, Outcome, Verdict } from '../events/types.js';
 
 /** How a run ended, before the CLI turns it into an exit code and a `result` event. */
 export interface RunOutcome {
@@ -15,6 +15,8 @@ export interface RunOutcome {
   alsoVerdicts?: Verdict[];
   /** The media figures, for a call with media. */
   media?: MediaSummary;
+  /** `answer --load`: what it counted. */
+  answerLoad?: AnswerLoadResult;
   /** A 3xx final: its Contacts, best q first (RFC 3261 §8.1.3.4), for src/engine/redirect.ts. */
   redirect?: { status: number; reason: string; contacts: string[] };
 }

@@ -317,6 +317,41 @@ export interface ResultEvent extends EventBase {
   alsoVerdicts?: Verdict[];
   /** The media figures of a call with media (per direction). */
   media?: MediaSummary;
+  /** `answer --load`: the run's counters (docs/answer-load.md), the figures of `summary`. */
+  answerLoad?: AnswerLoadResult;
+}
+
+/**
+ * What `answer --load` counted, in the `result` event: the same figures as its summary line,
+ * for scripts (docs/answer-load.md).
+ */
+export interface AnswerLoadResult {
+  /** From the first note (answering on …) to the stop. */
+  elapsedMs: number;
+  /** The most calls answered in one second of the run. */
+  peakPerSecond: number;
+  /** Calls answered (2xx sent, first copies). */
+  answered: number;
+  /** Non-2xx finals to INVITEs (--respond, 487 after CANCEL, 488 for an unusable offer). */
+  rejected: number;
+  /** First copies of each request (ACK: of our 2xx, re-INVITEs' included). */
+  requests: { INVITE: number; ACK: number; BYE: number; CANCEL: number };
+  /** In dialogs of the load path: re-INVITEs, and other requests (UPDATE, INFO, OPTIONS, …). */
+  inDialog: { reINVITE: number; other: number };
+  /** Merged requests answered 482 (RFC 3261 §8.2.2.2); counted in `rejected` too when INVITEs. */
+  merged: number;
+  /** Re-sent requests recognised by their transaction. */
+  absorbed: number;
+  /** Responses sent again (2xx retransmission §13.3.1.4, Timer G, answers to re-sent requests). */
+  resent: number;
+  /** Finals never ACKed within 64·T1 (Timer H, or the 2xx give-up of §13.3.1.4). */
+  noAck: number;
+  /** Messages the load path left to the full parser and server transactions. */
+  fullPath: number;
+  /** Calls whose state was still kept when the run stopped. */
+  liveAtStop: number;
+  /** SO_RCVBUF / SO_SNDBUF as the kernel granted them (bytes); absent when unknown. */
+  socketBuffers?: { receive: number; send: number };
 }
 
 export type SipEvent =

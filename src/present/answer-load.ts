@@ -3,6 +3,7 @@
  * terminal, and the summary of the `result` event. The figures are the engine's counters
  * (src/engine/uas-fast/counters.ts), passed in as plain numbers.
  */
+import type { AnswerLoadResult } from '../events/types.js';
 
 /** The counters the lines read (the engine's LoadCounters has them). */
 export interface AnswerLoadFigures {
@@ -51,4 +52,23 @@ export function answerLoadSummary(stoppedBy: string, elapsedMs: number, f: Answe
     `${n(f.rejected)} rejected (${n(f.merged)} merged request${f.merged === 1 ? '' : 's'}, 482); ` +
     `re-sent requests absorbed ${n(f.absorbed)}, responses re-sent ${n(f.resent)}; no ACK ${n(f.noAck)}; full path ${n(f.fullPath)} message${f.fullPath === 1 ? '' : 's'}${buffers}`
   );
+}
+
+/** The same figures as `answerLoadSummary`, as the `result` event carries them for scripts. */
+export function answerLoadResult(elapsedMs: number, f: AnswerLoadFigures, peakPerSecond: number): AnswerLoadResult {
+  return {
+    elapsedMs: Math.round(elapsedMs),
+    peakPerSecond,
+    answered: f.answered,
+    rejected: f.rejected,
+    requests: { INVITE: f.invites, ACK: f.acks, BYE: f.byes, CANCEL: f.cancels },
+    inDialog: { reINVITE: f.reinvites, other: f.inDialog },
+    merged: f.merged,
+    absorbed: f.absorbed,
+    resent: f.resent,
+    noAck: f.noAck,
+    fullPath: f.fullPath,
+    liveAtStop: f.live,
+    ...(f.rcvbuf !== undefined && f.sndbuf !== undefined ? { socketBuffers: { receive: f.rcvbuf, send: f.sndbuf } } : {}),
+  };
 }

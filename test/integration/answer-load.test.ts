@@ -65,6 +65,10 @@ describe.skipIf(requirePeers('sipp').skip)('sipcall answer --load under SIPp uac
     const [, rcv, snd] = /receive ([\d,]+) B, send ([\d,]+) B$/.exec(result.summary)!;
     expect(Number(rcv!.replace(/,/g, ''))).toBeGreaterThanOrEqual(65_536);
     expect(Number(snd!.replace(/,/g, ''))).toBeGreaterThanOrEqual(65_536);
+    // The same figures for scripts, in the result event (--json).
+    expect(result.answerLoad).toMatchObject({ answered: 1500, rejected: 0, requests: { INVITE: 1500, ACK: 1500, BYE: 1500, CANCEL: 0 }, inDialog: { reINVITE: 0, other: 0 }, noAck: 0, fullPath: 0 });
+    expect(result.answerLoad?.socketBuffers).toEqual({ receive: Number(rcv!.replace(/,/g, '')), send: Number(snd!.replace(/,/g, '')) });
+    expect(result.answerLoad?.peakPerSecond).toBeGreaterThan(0);
     // No per-message events under --load: the note, the result, nothing per call.
     expect(cli.events().filter((e) => e.type === 'request.received' || e.type === 'response.sent')).toEqual([]);
   }, 60_000);
@@ -94,5 +98,6 @@ describe.skipIf(requirePeers('sipp').skip)('sipcall answer --load under SIPp uac
     const result = resultOf(cli.events());
     expect(result.summary).toMatch(/; answered 600 calls \(peak [\d,]+ calls\/s\); requests: 600 INVITE, 1,200 ACK, 600 BYE, 0 CANCEL; in dialogs: 600 re-INVITE, 0 other; 0 rejected /);
     expect(result.summary).toMatch(/no ACK 0; full path 0 messages;/);
+    expect(result.answerLoad).toMatchObject({ answered: 600, requests: { INVITE: 600, ACK: 1200, BYE: 600, CANCEL: 0 }, inDialog: { reINVITE: 600, other: 0 } });
   }, 60_000);
 });

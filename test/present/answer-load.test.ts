@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerLoadLine, answerLoadSummary, type AnswerLoadFigures } from '../../src/present/answer-load.js';
+import { answerLoadLine, answerLoadResult, answerLoadSummary, type AnswerLoadFigures } from '../../src/present/answer-load.js';
 
 const zero: AnswerLoadFigures = { invites: 0, answered: 0, rejected: 0, acks: 0, byes: 0, cancels: 0, reinvites: 0, inDialog: 0, merged: 0, absorbed: 0, resent: 0, noAck: 0, fullPath: 0, live: 0 };
 
@@ -23,5 +23,24 @@ describe('answer --load lines', () => {
     const f = { ...zero, rcvbuf: 8_388_608, sndbuf: 425_984 };
     expect(answerLoadSummary('by --duration', 1000, f, 0)).toMatch(/; full path 0 messages; socket buffers granted by the kernel: receive 8,388,608 B, send 425,984 B$/);
     expect(answerLoadSummary('by --duration', 1000, zero, 0)).toMatch(/full path 0 messages$/);
+  });
+
+  it('the result event carries the same figures for scripts (answerLoad), each count under its own name', () => {
+    const f = { ...zero, invites: 3, answered: 2, rejected: 1, acks: 2, byes: 2, cancels: 1, reinvites: 4, inDialog: 5, merged: 1, absorbed: 6, resent: 7, noAck: 8, fullPath: 9, live: 10 };
+    expect(answerLoadResult(12_345.6, f, 2)).toEqual({
+      elapsedMs: 12_346,
+      peakPerSecond: 2,
+      answered: 2,
+      rejected: 1,
+      requests: { INVITE: 3, ACK: 2, BYE: 2, CANCEL: 1 },
+      inDialog: { reINVITE: 4, other: 5 },
+      merged: 1,
+      absorbed: 6,
+      resent: 7,
+      noAck: 8,
+      fullPath: 9,
+      liveAtStop: 10,
+    });
+    expect(answerLoadResult(1000, { ...zero, rcvbuf: 8_388_608, sndbuf: 425_984 }, 0).socketBuffers).toEqual({ receive: 8_388_608, send: 425_984 });
   });
 });
