@@ -3,6 +3,7 @@ import type { MediaSummary, Verdict } from '../events/types.js';
 import { parseSdp, type SdpSession } from '../media/sdp.js';
 import { negotiate } from '../media/negotiate.js';
 import { buildAnswer, buildOffer, localMediaOf } from '../media/sdp-offer.js';
+import { SdpVersion } from '../media/sdp-version.js';
 import { parseDtmfInfo, buildDtmfRelay, DTMF_RELAY_CONTENT_TYPE } from '../media/dtmf-info.js';
 import { MediaStream } from './media-stream.js';
 import type { MediaPlan } from './media-plan.js';
@@ -26,9 +27,8 @@ export function sdpOf(msg: SipRequest | SipResponse): SdpSession | undefined {
  * 183 with SDP, the stream after the 2xx, DTMF, and the media verdicts at the end.
  */
 export class CallMedia {
-  private sessionId = String(Date.now());
-  /** RFC 3264 §8: each new SDP we send in the session has a version one higher. */
-  private version = 0;
+  /** RFC 3264 §8: an SDP that differs from our last one goes one version up; the same one keeps it. */
+  private readonly sdpVersion = new SdpVersion(String(Date.now()));
   /** The direction of our last offer (RFC 3264 §8.4 hold: sendonly). */
   private offeredDirection: 'sendrecv' | 'sendonly' | 'inactive' = 'sendrecv';
   private offered = false;
@@ -48,7 +48,7 @@ export class CallMedia {
   offerBody(): string | undefined {
     if (this.plan.lateOffer) return undefined;
     this.offered = true;
-    return buildOffer({ address: this.stream.address, port: this.stream.port, sessionId: this.sessionId });
+    return this.sdpVersion.nextBody((sessionVersion) => buildOffer({ address: this.stream.address, port: this.stream.port, sessionId: this.sdpVersion.sessionId, sessionVersion }));
   }
 
   /** A 1xx with SDP: the answer, early (RFC 3261 §13.2.1; RFC 3960 early media). */
@@ -75,7 +75,7 @@ export class CallMedia {
         this.stream.facts.refused = { ok: false, reason: 'unusable-sdp', text: `the ${res.status} has no SDP offer although the INVITE had none (RFC 3261 §13.2.1: the 2xx must then carry the offer)` };
         return { ok: false };
       }
-      const ans = buildAnswer(sdp, { address: this.stream.address, port: this.stream.port, sessionId: this.sessionId });
+      const ans = this.sdpVersion.next((sessionVersion) => buildAnswer(sdp, { address: this.stream.address, port: this.stream.port, sessionId: this.sdpVersion.sessionId, sessionVersion }));
       if (!ans.ok) {
         this.stream.facts.refused = ans.refusal.reason === 'address-family' ? { ok: false, reason: 'unusable-sdp', line: ans.refusal.line, text: ans.refusal.text } : ans.refusal;
         return { ok: false };
@@ -146,13 +146,7 @@ export class CallMedia {
    * Warning for the 488 (RFC 3261 §21.4.26). `what` names the request for the evidence.
    */
   reoffer(offer: SdpSession, what: string): { ok: true; sdp: string; direction: string; hold: string } | { ok: false; warning: string } {
-    this.version++;
-    const ans = buildAnswer(offer, {
-      address: this.stream.address,
-      port: this.stream.port,
-      sessionId: this.sessionId,
-      sessionVersion: (BigInt(this.sessionId) + BigInt(this.version)).toString(),
-    });
+    const ans = this.sdpVersion.next((sessionVersion) => buildAnswer(offer, { address: this.stream.address, port: this.stream.port, sessionId: this.sdpVersion.sessionId, sessionVersion }));
     if (!ans.ok) return { ok: false, warning: ans.warning };
     // RFC 2543 hold (c=0.0.0.0): nothing is sent anywhere; the stream keeps its peer address.
     if (ans.agreement.hold === 'c=0.0.0.0') this.stream.setDirection(ans.agreement.direction);
@@ -163,12 +157,12 @@ export class CallMedia {
   /**
    * Our offer for a re-INVITE of ours (RFC 3264 §8): `sendonly` to hold (§8.4), `sendrecv` to
    * resume, the same direction for a session refresh (RFC 4028), whose SDP is unchanged and so
-   * keeps its version ("If the session description is unchanged, the version MUST be the same").
+   * keeps its version ("If the version in the origin line does not increment, the SDP MUST be
+   * identical to the SDP with that version number", src/media/sdp-version.ts).
    */
   offerDirection(direction: 'sendrecv' | 'sendonly' | 'inactive'): string {
-    if (direction !== this.offeredDirection) this.version++;
     this.offeredDirection = direction;
-    return buildOffer({ address: this.stream.address, port: this.stream.port, sessionId: this.sessionId, sessionVersion: (BigInt(this.sessionId) + BigInt(this.version)).toString(), direction });
+    return this.sdpVersion.nextBody((sessionVersion) => buildOffer({ address: this.stream.address, port: this.stream.port, sessionId: this.sdpVersion.sessionId, sessionVersion, direction }));
   }
 
   /** The answer to our re-INVITE offer: the stream follows it. False when it cannot be used. */
@@ -193,10 +187,12 @@ export class CallMedia {
     return this.stream.snapshot()?.received.packets ?? 0;
   }
 
-  /** Our session again as an offer, one version up (a re-INVITE without an offer, RFC 3261 §14.2). */
+  /**
+   * Our session again as an offer (a re-INVITE without an offer, RFC 3261 §14.2): one version up
+   * when it differs from our last SDP (an answer that kept fewer codecs, a hold), else the same.
+   */
   offerAgain(): string {
-    this.version++;
-    return buildOffer({ address: this.stream.address, port: this.stream.port, sessionId: this.sessionId, sessionVersion: (BigInt(this.sessionId) + BigInt(this.version)).toString() });
+    return this.sdpVersion.nextBody((sessionVersion) => buildOffer({ address: this.stream.address, port: this.stream.port, sessionId: this.sdpVersion.sessionId, sessionVersion }));
   }
 
   /** An INFO from the peer: DTMF by SIP INFO (application/dtmf-relay or application/dtmf). */
