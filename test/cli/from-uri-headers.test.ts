@@ -4,9 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { fakeIo } from '../support/fake-io.js';
-import { headerValues, replyTo, startHostileUdp, type HostileUdpPeer } from '../support/hostile-udp.js';
+import { reply, startHostilePeer, type HostilePeer } from '../support/hostile-peer/index.js';
 
-let peer: HostileUdpPeer | undefined;
+let peer: HostilePeer | undefined;
 afterEach(async () => {
   await peer?.close();
   peer = undefined;
@@ -18,7 +18,7 @@ describe('--from with URI headers', () => {
     ['<sip:alice@example.com;transport=tcp?Subject=x&Priority=urgent>', 'Subject=x&Priority=urgent'],
     ['alice@example.com?', ''],
   ])('--from %s: exit 2, one line with the reason and the -H hint, nothing sent', async (from, headers) => {
-    peer = await startHostileUdp((req) => replyTo(req, 200, 'OK'));
+    peer = await startHostilePeer((req) => reply(req, 200, 'OK'));
     const io = fakeIo();
     expect(await run(['options', `sip:bob@127.0.0.1:${peer.port}`, '--no-input', '--from', from], io)).toBe(2);
     expect(io.err.text).toBe(
@@ -29,10 +29,10 @@ describe('--from with URI headers', () => {
   });
 
   it('a From URI without headers still goes out as given (with our tag)', async () => {
-    peer = await startHostileUdp((req) => replyTo(req, 200, 'OK'));
+    peer = await startHostilePeer((req) => reply(req, 200, 'OK'));
     const io = fakeIo();
     expect(await run(['options', `sip:bob@127.0.0.1:${peer.port}`, '--no-input', '--from', 'sip:alice@example.com'], io)).toBe(0);
     const [sent] = peer.requests('OPTIONS');
-    expect(headerValues(sent!, 'From', 'f')[0]).toMatch(/^<sip:alice@example\.com>;tag=[A-Za-z0-9]+$/);
+    expect(sent!.get('From', 'f')).toMatch(/^<sip:alice@example\.com>;tag=[A-Za-z0-9]+$/);
   });
 });

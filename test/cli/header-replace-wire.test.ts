@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { fakeIo } from '../support/fake-io.js';
-import { headerValues as headerLines, replyTo as reply, startHostileUdp as startHostilePeer, type HostileUdpPeer as HostilePeer } from '../support/hostile-udp.js';
+import { reply, startHostilePeer, type HostilePeer } from '../support/hostile-peer/index.js';
 
 let peer: HostilePeer | undefined;
 afterEach(async () => {
@@ -24,14 +24,14 @@ describe('-H on the wire (a UDP listener on loopback)', () => {
     expect(code).toBe(0);
     const [sent] = peer.requests('OPTIONS');
     expect(sent).toBeDefined();
-    expect(headerLines(sent!, 'Max-Forwards')).toEqual(['5']);
-    expect(headerLines(sent!, 'User-Agent')).toEqual(['probe/9']);
-    const from = headerLines(sent!, 'From', 'f');
+    expect(sent!.all('Max-Forwards')).toEqual(['5']);
+    expect(sent!.all('User-Agent')).toEqual(['probe/9']);
+    const from = sent!.all('From', 'f');
     expect(from).toHaveLength(1);
     expect(from[0]).toMatch(/^"Probe" <sip:probe@example\.com>;tag=[A-Za-z0-9]+$/);
-    expect(headerLines(sent!, 'To', 't')).toEqual(['<sip:carol@example.com>']);
-    expect(headerLines(sent!, 'X-Test')).toEqual(['1']);
-    expect(headerLines(sent!, 'Content-Length', 'l')).toEqual(['0']);
+    expect(sent!.all('To', 't')).toEqual(['<sip:carol@example.com>']);
+    expect(sent!.all('X-Test')).toEqual(['1']);
+    expect(sent!.all('Content-Length', 'l')).toEqual(['0']);
     const notes = io.out.text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; code?: string; text?: string }).filter((e) => e.code === 'header-replaced');
     expect(notes.map((n) => n.text)).toEqual([
       '--header Max-Forwards: replaces the Max-Forwards sipcall writes',

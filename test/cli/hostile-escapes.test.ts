@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { fakeIo, fakeTtyIo } from '../support/fake-io.js';
-import { replyTo, startHostileUdp, type HostileUdpPeer } from '../support/hostile-udp.js';
+import { reply, startHostilePeer, type HostilePeer } from '../support/hostile-peer/index.js';
 
 /** Any C0 control but TAB and LF, DEL, a C1 control, or a bidi control. */
 const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
@@ -20,14 +20,14 @@ const HOSTILE_HEADERS = [
   'Warning: 399 evil.example "\x1b[2Jgone\xe2\x80\xae"',
 ];
 
-let peer: HostileUdpPeer | undefined;
+let peer: HostilePeer | undefined;
 afterEach(async () => {
   await peer?.close();
   peer = undefined;
 });
 
-async function hostile(): Promise<HostileUdpPeer> {
-  peer = await startHostileUdp((req) => replyTo(req, 403, REASON, HOSTILE_HEADERS));
+async function hostile(): Promise<HostilePeer> {
+  peer = await startHostilePeer((req) => reply(req, 403, REASON, { headers: HOSTILE_HEADERS }));
   return peer;
 }
 
@@ -68,8 +68,8 @@ describe('a peer that sends terminal escapes', () => {
 describe('the password prompt', () => {
   it('shows the realm of a hostile challenge with its controls escaped', async () => {
     const realm = 'evil\x1b]0;pwned\x07\x1b[2J';
-    peer = await startHostileUdp((req) =>
-      /^Authorization:/im.test(req) ? replyTo(req, 200, 'OK') : replyTo(req, 401, 'Unauthorized', [`WWW-Authenticate: Digest realm="${realm}", nonce="abc123", algorithm=MD5`]),
+    peer = await startHostilePeer((req) =>
+      /^Authorization:/im.test(req.text) ? reply(req, 200, 'OK') : reply(req, 401, 'Unauthorized', { headers: [`WWW-Authenticate: Digest realm="${realm}", nonce="abc123", algorithm=MD5`] }),
     );
     const io = fakeTtyIo();
     const done = run(['options', `sip:bob@127.0.0.1:${peer.port}`, '--user', 'alice'], io);

@@ -5,8 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { fakeIo } from '../support/fake-io.js';
-import { headerValues, replyTo as reply, startHostileUdp as startHostilePeer, type HostileUdpPeer as HostilePeer } from '../support/hostile-udp.js';
-const header = (m: string, n: string) => headerValues(m, n)[0];
+import { reply, startHostilePeer, type HostilePeer } from '../support/hostile-peer/index.js';
 
 let peer: HostilePeer | undefined;
 afterEach(async () => {
@@ -19,11 +18,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('a registrar that grants expires=3000000 (3·10⁹ ms, over 2^31 − 1)', () => {
   it('register --refresh sends one REGISTER and schedules the refresh in ~3·10⁶ s, not every millisecond', async () => {
     peer = await startHostilePeer((req) => {
-      if (!req.startsWith('REGISTER ')) return reply(req, 200, 'OK');
-      const expires = header(req, 'Expires');
-      const contact = header(req, 'Contact') ?? '<sip:x@127.0.0.1>';
+      if (req.method !== 'REGISTER') return reply(req, 200, 'OK');
+      const expires = req.get('Expires');
+      const contact = req.get('Contact') ?? '<sip:x@127.0.0.1>';
       const granted = expires === '0' ? '0' : '3000000';
-      return reply(req, 200, 'OK', [`Contact: ${contact};expires=${granted}`, `Expires: ${granted}`]);
+      return reply(req, 200, 'OK', { headers: [`Contact: ${contact};expires=${granted}`, `Expires: ${granted}`] });
     });
     const io = fakeIo();
     const done = run(['register', 'alice@127.0.0.1', '--registrar', `127.0.0.1:${peer.port}`, '--refresh', '--json', '--no-input'], io);
@@ -34,7 +33,7 @@ describe('a registrar that grants expires=3000000 (3·10⁹ ms, over 2^31 − 1)
     expect(during).toBe(1);
     const registers = peer.requests('REGISTER');
     expect(registers).toHaveLength(2);
-    expect(header(registers[1]!, 'Expires')).toBe('0');
+    expect(registers[1]!.get('Expires')).toBe('0');
     expect(code).toBe(130);
     const events = io.out.text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; text?: string; timeoutMs?: number });
     const waiting = events.find((e) => e.type === 'waiting' && e.timeoutMs !== undefined);
