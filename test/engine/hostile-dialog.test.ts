@@ -1,12 +1,12 @@
 // Issue 14 §6: a 2xx with `Contact: <garbage`, `Contact: *` or a bad Record-Route made sipcall
 // send `ACK <garbage SIP/2.0` and `BYE * SIP/2.0` and exit 0; a 200 whose branch matched no
-// transaction set up a dialog. Against a hostile peer on loopback (test/support/hostile-peer-wire.ts).
+// transaction set up a dialog. Against a hostile peer on loopback (test/support/hostile-peer/).
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import type { ResultEvent, SipEvent } from '../../src/events/types.js';
 import { requestUriDefect } from '../../src/sip/request-uri.js';
 import { fakeIo } from '../support/fake-io.js';
-import { reply, startWirePeer, type HostilePeer, type HostileRequest } from '../support/hostile-peer-wire.js';
+import { reply, startHostilePeer, type HostilePeer, type WireMessage } from '../support/hostile-peer/index.js';
 
 let peer: HostilePeer | undefined;
 afterEach(async () => {
@@ -14,18 +14,18 @@ afterEach(async () => {
   peer = undefined;
 });
 
-async function call(answer: (req: HostileRequest) => Array<string | Buffer> | void, ...extra: string[]): Promise<{ code: number; events: SipEvent[]; result: ResultEvent; wire: HostileRequest[] }> {
-  peer = await startWirePeer(answer);
+async function call(answer: (req: WireMessage) => Array<string | Buffer> | void, ...extra: string[]): Promise<{ code: number; events: SipEvent[]; result: ResultEvent; wire: readonly WireMessage[] }> {
+  peer = await startHostilePeer(answer);
   const io = fakeIo();
   const code = await run(['invite', '--no-media', peer.hostPort, '--duration', '0', '--t1', '50', '--json', '--no-input', ...extra], io);
   const events = io.out.text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as SipEvent);
   const result = events.at(-1) as ResultEvent;
   expect(result.type, io.err.text).toBe('result');
-  return { code, events, result, wire: peer.requests };
+  return { code, events, result, wire: peer.received };
 }
 
 /** A UAS whose 200 carries `headers`; BYE gets 200. */
-const uas = (headers: string[]) => (req: HostileRequest) => {
+const uas = (headers: string[]) => (req: WireMessage) => {
   if (req.method === 'INVITE') return [reply(req, 200, 'OK', { headers })];
   if (req.method === 'BYE') return [reply(req, 200, 'OK')];
   return [];

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import type { ResultEvent, SipEvent } from '../../src/events/types.js';
 import { fakeIo } from '../support/fake-io.js';
-import { reply, startWirePeer, type HostilePeer } from '../support/hostile-peer-wire.js';
+import { reply, startHostilePeer, type HostilePeer } from '../support/hostile-peer/index.js';
 import { freePort, releasePort } from '../support/peers/ports.js';
 
 let peer: HostilePeer | undefined;
@@ -26,25 +26,25 @@ async function sipcall(argv: string[]): Promise<{ code: number; events: SipEvent
 
 describe('the wire', () => {
   it('--local 127.0.0.1:PORT: that port is the one in Via (and Contact), not a second random one', async () => {
-    peer = await startWirePeer((req) => [reply(req, 200, 'OK')]);
+    peer = await startHostilePeer((req) => [reply(req, 200, 'OK')]);
     const port = await freePort({ tcp: false });
     const { code } = await sipcall(['options', peer.hostPort, '--local', `127.0.0.1:${port}`]).finally(() => releasePort(port));
     expect(code).toBe(0);
-    const via = peer.requests[0]!.get('via')!;
+    const via = peer.received[0]!.get('via')!;
     expect(via).toMatch(new RegExp(`^SIP/2\\.0/UDP 127\\.0\\.0\\.1:${port};`));
   });
 
   it('without --local the Via still names the second listening port (docs/verdicts.md)', async () => {
-    peer = await startWirePeer((req) => [reply(req, 200, 'OK')]);
+    peer = await startHostilePeer((req) => [reply(req, 200, 'OK')]);
     await sipcall(['options', peer.hostPort]);
-    expect(peer.requests[0]!.get('via')).toMatch(/^SIP\/2\.0\/UDP 127\.0\.0\.1:\d+;/);
+    expect(peer.received[0]!.get('via')).toMatch(/^SIP\/2\.0\/UDP 127\.0\.0\.1:\d+;/);
   });
 
   it('?headers of the target become header fields, out of the Request-URI and To (RFC 3261 Table 1)', async () => {
-    peer = await startWirePeer((req) => [reply(req, 200, 'OK')]);
+    peer = await startHostilePeer((req) => [reply(req, 200, 'OK')]);
     const { code } = await sipcall(['options', `sip:bob@${peer.hostPort}?Subject=hello%20there&X-Probe=1`]);
     expect(code).toBe(0);
-    const req = peer.requests[0]!;
+    const req = peer.received[0]!;
     expect(req.uri).toBe(`sip:bob@${peer.hostPort}`);
     expect(req.get('to')).toBe(`<sip:bob@${peer.hostPort}>`);
     expect(req.get('subject')).toBe('hello there');
@@ -52,29 +52,29 @@ describe('the wire', () => {
   });
 
   it('a target in angle brackets is taken as the URI inside', async () => {
-    peer = await startWirePeer((req) => [reply(req, 200, 'OK')]);
+    peer = await startHostilePeer((req) => [reply(req, 200, 'OK')]);
     const { code } = await sipcall(['options', `<sip:bob@${peer.hostPort}>`]);
     expect(code).toBe(0);
-    expect(peer.requests[0]!.uri).toBe(`sip:bob@${peer.hostPort}`);
+    expect(peer.received[0]!.uri).toBe(`sip:bob@${peer.hostPort}`);
   });
 
   it('?Call-ID in the target: exit 2 naming RFC 3261 §19.1.5, nothing sent', async () => {
-    peer = await startWirePeer((req) => [reply(req, 200, 'OK')]);
+    peer = await startHostilePeer((req) => [reply(req, 200, 'OK')]);
     const { code, err } = await sipcall(['options', `sip:bob@${peer.hostPort}?Call-ID=forged`]);
     expect(code).toBe(2);
     expect(err).toMatch(/header Call-ID in its URI/);
-    expect(peer.requests).toHaveLength(0);
+    expect(peer.received).toHaveLength(0);
   });
 
   it('unREGISTER answered 200 with our Contact;expires=0: the binding is removed, not "still listed"', async () => {
-    peer = await startWirePeer((req) => [reply(req, 200, 'OK', { headers: [`Contact: ${req.get('contact')};expires=0`] })]);
+    peer = await startHostilePeer((req) => [reply(req, 200, 'OK', { headers: [`Contact: ${req.get('contact')};expires=0`] })]);
     const { code, result } = await sipcall(['register', 'alice@127.0.0.1', '--registrar', peer.hostPort, '--unregister']);
     expect(code).toBe(0);
     expect(result.summary).toMatch(/, our binding is removed$/);
   });
 
   it('unREGISTER answered 200 that still lists our Contact with a lifetime: says so', async () => {
-    peer = await startWirePeer((req) => [reply(req, 200, 'OK', { headers: [`Contact: ${req.get('contact')};expires=300`] })]);
+    peer = await startHostilePeer((req) => [reply(req, 200, 'OK', { headers: [`Contact: ${req.get('contact')};expires=300`] })]);
     const { result } = await sipcall(['register', 'alice@127.0.0.1', '--registrar', peer.hostPort, '--unregister']);
     expect(result.summary).toMatch(/, but the registrar still lists our binding$/);
   });

@@ -6,7 +6,7 @@ import { run } from '../../src/cli/main.js';
 import type { ResultEvent, SipEvent } from '../../src/events/types.js';
 import { analyzeRun } from '../../src/engine/verdict/index.js';
 import { fakeIo } from '../support/fake-io.js';
-import { reply, startWirePeer, type HostilePeer } from '../support/hostile-peer-wire.js';
+import { reply, startHostilePeer, type HostilePeer } from '../support/hostile-peer/index.js';
 
 let peer: HostilePeer | undefined;
 afterEach(async () => {
@@ -25,7 +25,7 @@ async function sipcall(argv: string[]): Promise<{ code: number; events: SipEvent
 
 describe('verdicts on the facts of the run', () => {
   it('a 2 MB response over TCP: the peer sent too much, not "the request is larger than one datagram"', async () => {
-    peer = await startWirePeer((req) => [reply(req, 200, 'OK', { body: Buffer.alloc(2 * 1024 * 1024, 0x61), headers: ['Content-Type: text/plain'] })], 'tcp');
+    peer = await startHostilePeer((req) => [reply(req, 200, 'OK', { body: Buffer.alloc(2 * 1024 * 1024, 0x61), headers: ['Content-Type: text/plain'] })], 'tcp');
     const { code, events, result } = await sipcall(['options', `sip:${peer.hostPort};transport=tcp`]);
     const sent = events.find((e) => e.type === 'request.sent');
     expect(code).toBe(4);
@@ -37,7 +37,7 @@ describe('verdicts on the facts of the run', () => {
   });
 
   it('unparseable answers over UDP: the summary says what came back, not "nothing came back"', async () => {
-    peer = await startWirePeer(() => ['HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n']);
+    peer = await startHostilePeer(() => ['HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n']);
     const { code, result } = await sipcall(['options', peer.hostPort, '--t1', '20']);
     expect(code).toBe(3);
     expect(result.verdict?.id).toBe('unparseable-responses');
@@ -46,7 +46,7 @@ describe('verdicts on the facts of the run', () => {
   });
 
   it('silence still says "nothing came back" (and no-response)', async () => {
-    peer = await startWirePeer(() => []);
+    peer = await startHostilePeer(() => []);
     const { code, result } = await sipcall(['options', peer.hostPort, '--t1', '20']);
     expect(code).toBe(3);
     expect(result.verdict?.id).toBe('no-response');

@@ -1,6 +1,6 @@
 // Issue 14 §5, the live fuzzer against sipcall as a UAC: `sipcall options`, `invite` and
 // `register` (the built binary, as child processes) are answered by a hostile peer
-// (test/support/hostile-peer-wire.ts) over UDP and TCP with each hostile response of
+// (test/support/hostile-peer/) over UDP and TCP with each hostile response of
 // test/support/live-fuzzer.ts (truncated, byte-flipped, a garbage status line, 1,000 Via
 // header fields, a lying Content-Length, NUL, ESC, non-UTF-8, a request where a response
 // belongs, a response to another transaction, a 60 KB datagram, a 10 MB body over TCP), then
@@ -18,7 +18,7 @@ import type { SipEvent } from '../../src/events/types.js';
 import { parseMessage } from '../../src/sip/parse.js';
 import { visible } from '../../src/present/visible.js';
 import { StreamFramer } from '../../src/transport/stream-framer.js';
-import { reply, startWirePeer, type HostilePeer, type HostileRequest } from '../support/hostile-peer-wire.js';
+import { reply, startHostilePeer, type HostilePeer, type WireMessage } from '../support/hostile-peer/index.js';
 import { binary, hostileResponses, prng, spawnSipcall, type HostileResponse, type SipcallProcess } from '../support/live-fuzzer.js';
 
 const SEED = process.env['LIVE_FUZZ_SEED'] ? Number(process.env['LIVE_FUZZ_SEED']) : Math.floor(Math.random() * 2 ** 31);
@@ -61,7 +61,7 @@ const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0
 async function run(variant: HostileResponse, command: Command, transport: Transport, extra: string[] = ['--json']): Promise<Run> {
   let hostile: Buffer = Buffer.alloc(0);
   let valid: Buffer = Buffer.alloc(0);
-  const peer = await startWirePeer((req: HostileRequest) => {
+  const peer = await startHostilePeer((req: WireMessage) => {
     if (req.method === METHOD[command] && hostile.length === 0) {
       hostile = variant.make(req);
       valid = reply(req, 200, 'OK', command === 'invite' ? { headers: [`Contact: <sip:bob@127.0.0.1:9;transport=${transport}>`, 'Content-Type: application/sdp'], body: SDP } : command === 'register' ? { headers: [req.get('contact') ? `Contact: ${req.get('contact')};expires=60` : 'Expires: 60'] } : {});

@@ -2,7 +2,7 @@
 // truncation, 60 KB datagrams, 1,000 Via headers, lying Content-Length, NUL, non-UTF-8,
 // responses where requests belong, stray ACK/CANCEL/BYE) sent at a UAS over UDP or TCP; a TCP
 // peer that sends 10 MB behind a small Content-Length; one that opens many connections and goes
-// quiet; hostile responses for a UAC (served by hostile-peer-wire.ts); the RSS of a child
+// quiet; hostile responses for a UAC (served by hostile-peer/); the RSS of a child
 // process and the kernel's drop count of a UDP socket; and sipcall spawned from a private copy
 // of the built binary. Messages are plain bytes, not a SIP stack, on purpose. Each message is
 // also classified the way the UAS must see it (with the project's own framer and parser), so a
@@ -16,7 +16,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { SipEvent } from '../../src/events/types.js';
-import { reply, type HostileRequest } from './hostile-peer-wire.js';
+import { reply, type WireMessage } from './hostile-peer/index.js';
 import { parseMessage } from '../../src/sip/parse.js';
 import { DEFAULT_LISTEN_MAX_MESSAGE_SIZE } from '../../src/transport/connection-limits.js';
 import { StreamFramer } from '../../src/transport/stream-framer.js';
@@ -157,7 +157,7 @@ export function hostileRequests(target: Target, seed: number, o: { flips?: numbe
 /** One hostile answer to a UAC's request: the bytes, built from the request received. */
 export interface HostileResponse {
   label: string;
-  make(req: HostileRequest): Buffer;
+  make(req: WireMessage): Buffer;
   /**
    * Over a stream it leaves the framer stuck (a message that never ends) or failed (no or bad
    * Content-Length, too large): nothing after it on that connection is ever read.
@@ -180,7 +180,7 @@ function swap(bytes: Buffer, from: string | RegExp, to: string): Buffer {
  */
 export function hostileResponses(seed: number): HostileResponse[] {
   const rnd = prng(seed);
-  const ok = (req: HostileRequest, o: Parameters<typeof reply>[3] = {}) => reply(req, 200, 'OK', o);
+  const ok = (req: WireMessage, o: Parameters<typeof reply>[3] = {}) => reply(req, 200, 'OK', o);
   const cut = 0.2 + rnd() * 0.6;
   const flips = 1 + Math.floor(rnd() * 4);
   const flipSeed = Math.floor(rnd() * 2 ** 31);
