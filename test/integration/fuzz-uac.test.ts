@@ -19,7 +19,8 @@ import { parseMessage } from '../../src/sip/parse.js';
 import { visible } from '../../src/present/visible.js';
 import { StreamFramer } from '../../src/transport/stream-framer.js';
 import { reply, startHostilePeer, type HostilePeer, type WireMessage } from '../support/hostile-peer/index.js';
-import { binary, hostileResponses, prng, spawnSipcall, type HostileResponse, type SipcallProcess } from '../support/live-fuzzer.js';
+import { binary, hostileResponses, spawnSipcall, type HostileResponse, type SipcallProcess } from '../support/live-fuzzer.js';
+import { prng } from '../support/prng.js';
 
 const SEED = process.env['LIVE_FUZZ_SEED'] ? Number(process.env['LIVE_FUZZ_SEED']) : Math.floor(Math.random() * 2 ** 31);
 const WHO = `live fuzzer seed ${SEED} (replay: LIVE_FUZZ_SEED=${SEED})`;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DtmfDetector, DtmfInbandError, DtmfToneGenerator, dtmfTonePair, type DtmfHit } from '../../src/media/dtmf-inband.js';
 import { parseDtmfString } from '../../src/media/dtmf-digits.js';
-import { concat, mix, noise, prng, tones, ulawRoundTrip } from '../support/signals.js';
+import { prng } from '../support/prng.js';
+import { concat, mix, noise, tones, ulawRoundTrip } from '../support/signals.js';
 
 const KEYS = '123A456B789C*0#D';
 

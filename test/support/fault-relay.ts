@@ -15,6 +15,7 @@
 // loopback), and send responses to the Via sent-by port instead of the source port (what a peer
 // that ignores rport does). Test support only: never a SIP stack, and never part of sipcall.
 import dgram from 'node:dgram';
+import { prng } from './prng.js';
 
 export interface FaultRules {
   /** Drop requests from the client with these methods (e.g. ['ACK']). */
@@ -89,18 +90,6 @@ export interface FaultRelay {
   close(): Promise<void>;
 }
 
-/** A small seeded PRNG (mulberry32): same seed, same sequence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function bind(address: string, port = 0): Promise<dgram.Socket> {
   return new Promise((resolve, reject) => {
     const s = dgram.createSocket('udp4');
@@ -133,7 +122,7 @@ interface Client {
 
 export async function startFaultRelay(peer: { host: string; port: number }, initial: FaultRules = {}, host = '127.0.0.1'): Promise<FaultRelay> {
   let rules = initial;
-  let random = seededRandom(rules.seed ?? 1);
+  let random = prng(rules.seed ?? 1);
   const started = Date.now();
   const log: RelayLogEntry[] = [];
   const front = await bind(host);
@@ -276,7 +265,7 @@ export async function startFaultRelay(peer: { host: string; port: number }, init
     log,
     setRules(next) {
       rules = next;
-      random = seededRandom(next.seed ?? 1);
+      random = prng(next.seed ?? 1);
     },
     async close() {
       for (const t of timers) clearTimeout(t);

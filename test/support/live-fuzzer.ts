@@ -20,18 +20,7 @@ import { reply, type WireMessage } from './hostile-peer/index.js';
 import { parseMessage } from '../../src/sip/parse.js';
 import { DEFAULT_LISTEN_MAX_MESSAGE_SIZE } from '../../src/transport/connection-limits.js';
 import { StreamFramer } from '../../src/transport/stream-framer.js';
-
-/** A deterministic PRNG (mulberry32), so that a failing run can be replayed from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng.js';
 
 export interface FuzzMessage {
   label: string;

@@ -1,5 +1,6 @@
 // Test signals for the media tests: sines, seeded noise, a G.711 µ-law round trip.
 import { linearToUlaw, ulawToLinear } from '../../src/media/g711.js';
+import { prng } from './prng.js';
 
 /** Sum of sines `{ hz, dbfs }` (a full-scale sine is 0 dBFS), `n` samples from sample `from`. */
 export function tones(parts: readonly { hz: number; dbfs: number; phase?: number }[], n: number, sampleRate = 8000, from = 0): Int16Array {
@@ -12,18 +13,6 @@ export function tones(parts: readonly { hz: number; dbfs: number; phase?: number
     out[i] = Math.max(-32768, Math.min(32767, Math.round(v)));
   }
   return out;
-}
-
-/** A deterministic PRNG (mulberry32) giving numbers in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Gaussian white noise at an RMS level of `dbfs` (re a full-scale sine), seeded. */

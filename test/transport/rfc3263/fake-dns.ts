@@ -33,18 +33,6 @@ export function fakeDns(zone: FakeZone): DnsLookups & { asked: string[] } {
   };
 }
 
-/** A seeded uniform random source (mulberry32), for the RFC 2782 weighted choice. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function naptr(order: number, preference: number, service: string, replacement: string, flags = 'S'): NaptrRecord {
   return { order, preference, flags, service, regexp: '', replacement };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { orderSrv, srvName } from '../../../src/transport/rfc3263/index.js';
-import { seeded, srv } from './fake-dns.js';
+import { srv } from './fake-dns.js';
+import { prng as seeded } from '../../support/prng.js';
 
 describe('orderSrv (RFC 2782)', () => {
   it('orders by priority, lowest first, whatever order the server gave', () => {

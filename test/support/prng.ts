@@ -1,0 +1,15 @@
+/**
+ * The one seeded random source of the tests (mulberry32): the same seed gives the same
+ * sequence of numbers in [0, 1), so that a run that failed (a fuzz seed, a loss pattern, a
+ * noise signal, an RFC 2782 weighted choice) can be replayed from the seed it printed.
+ */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
