@@ -28,7 +28,6 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-
 const BY_OUTCOME: Record<Outcome, number> = {
   success: EXIT.OK,
   'failure-response': EXIT.FAILURE_RESPONSE,

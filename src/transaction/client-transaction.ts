@@ -334,7 +334,6 @@ export class ClientTransaction {
     });
   }
 
-
   private fired(timer: TimerName, due: number): void {
     // A firing of Timer A or E re-sends the request, and that send is the first effect of its
     // step in every state where the timer can be armed (§17.1.1.2, §17.1.2.2; the machines'
@@ -369,7 +368,4 @@ export class ClientTransaction {
   private readonly events: StepEvents;
   /** A re-send that `fired` put on the wire before its step ran, until the step tells it. */
   private early: { failure?: { err: unknown } } | undefined;
-
-
-
 }

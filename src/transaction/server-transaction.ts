@@ -270,8 +270,6 @@ export class ServerTransaction {
     if (this.ctx.wire) this.events.emit({ type: 'wire', direction: 'out', transport: this.transport, peer: this.peer, text: r.bytes.toString('utf8') });
   }
 
-
-
   private fired(timer: TimerName, due: number): void {
     // A firing of Timer G re-sends the final response, and that send is the first effect of its
     // step (§17.2.1; the machine's invariant, test/transaction/resend-first.test.ts). The bytes
@@ -300,7 +298,4 @@ export class ServerTransaction {
 
   /** A re-send that `fired` put on the wire before its step ran, until the step tells it. */
   private early: { failed: boolean } | undefined;
-
-
-
 }
