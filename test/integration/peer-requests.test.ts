@@ -150,6 +150,10 @@ describe.skipIf(requirePeers('sipp').skip)('hold and resume by re-INVITE (RFC 32
       expect(reinvites[2]).toMatch(/\r\na=sendrecv\r\n/);
       expect(reinvites[1]).toMatch(/\r\nCSeq: 2 INVITE\r\n/);
       expect(reinvites[2]).toMatch(/\r\nCSeq: 3 INVITE\r\n/);
+      // RFC 3264 §8: one o= session id; each offer that changes the session one version up.
+      const origins = reinvites.map((t) => /\r\no=\S+ (\d+) (\d+) /.exec(t)!.slice(1));
+      expect(new Set(origins.map((o) => o[0])).size).toBe(1);
+      expect(origins.map((o) => BigInt(o[1]!) - BigInt(origins[0]![1]!))).toEqual([0n, 1n, 2n]);
       expect(ofType(events, 'wire').find((w) => w.direction === 'out' && w.text.startsWith('BYE '))!.text).toMatch(/\r\nCSeq: 4 BYE\r\n/);
       expect(notes(events)).toContain('on hold: we sent a=sendonly; the peer should stop sending (RFC 3264 §8.4)');
       expect(notes(events)).toContain('resumed: we sent a=sendrecv');

@@ -23,6 +23,11 @@ describe.skipIf(requirePeers('sipp').skip)('session timers: we are the refresher
       expect(invites[0]!.text).toMatch(/\r\nSession-Expires: 90\r\n/);
       expect(invites[1]!.text).toMatch(/\r\nSession-Expires: 90;refresher=uac\r\n/);
       expect(invites[1]!.text).toMatch(/\r\nCSeq: 2 INVITE\r\n/);
+      // RFC 3264 §8: the refresh does not change the session, so its SDP keeps the o= line,
+      // version included ("If the version in the origin line does not increment, the SDP MUST be
+      // identical to the SDP with that version number").
+      const origin = (t: string) => /\r\no=[^\r]*/.exec(t)![0];
+      expect(origin(invites[1]!.text)).toBe(origin(invites[0]!.text));
       // at half the interval after the dialog was confirmed (our ACK), within a second
       const ack = out.find((w) => w.text.startsWith('ACK '))!;
       const late = invites[1]!.t - ack.t - 45_000;
