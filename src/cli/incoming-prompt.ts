@@ -1,4 +1,4 @@
-import type { CallDecision, IncomingCall } from '../engine/uas.js';
+import type { CallDecision, IncomingCall } from '../engine/incoming-call.js';
 import { parseTarget } from '../engine/target.js';
 import { isPromptCtrlC, promptOutput } from './call-keys.js';
 import { visible } from '../present/visible.js';

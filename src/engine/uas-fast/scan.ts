@@ -151,7 +151,7 @@ function sameMethod(buf: Uint8Array, s: number, e: number, methodE: number): boo
   return true;
 }
 
-/** Body types the full path reads (src/engine/uas.ts ACCEPT): SDP, and DTMF in INFO. */
+/** Body types the full path reads (src/engine/uas-capabilities.ts ACCEPT): SDP, and DTMF in INFO. */
 const T_NONE = 0;
 const T_SDP = 1;
 const T_DTMF = 2;
