@@ -8,7 +8,7 @@
  *   re-sends it, Timer H = 64·T1; its ACK (same branch) → Confirmed for Timer I = T4 (§17.2.1).
  *
  * One object per re-INVITE, kept by its call's slot only while it lives: a call without a
- * re-INVITE costs nothing here. Its deadlines are the slot's `dRe` in load-uas.ts.
+ * re-INVITE costs nothing here. Its deadlines are the slot's `dRe` in call-slots.ts.
  */
 import type { ReplyFn } from '../../transport/transport.js';
 
