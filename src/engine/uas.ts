@@ -75,13 +75,16 @@ export class AutoAnswer {
   constructor(
     private readonly plan: AnswerPlan,
     private readonly env: EngineEnv,
-    private readonly random?: RandomSource,
+    random?: RandomSource,
   ) {
     const emit = (e: EventInput): void => this.emit(e);
     const { dialogs, served } = this;
-    const media = (this.media = new UasMedia(plan.media, env, emit));
-    const byeAfter = (this.byeAfter = new ByeAfter({ byeAfterS: plan.byeAfterS, userAgent: plan.userAgent, env, emit, random, dialogs, media }));
-    const responses = (this.responses = new UasResponses(plan.userAgent, random));
+    const media = new UasMedia(plan.media, env, emit);
+    const byeAfter = new ByeAfter({ byeAfterS: plan.byeAfterS, userAgent: plan.userAgent, env, emit, random, dialogs, media });
+    const responses = new UasResponses(plan.userAgent, random);
+    this.media = media;
+    this.byeAfter = byeAfter;
+    this.responses = responses;
     this.invites = new UasInvites({ plan, env, emit, random, responses, media, byeAfter, dialogs, served, place: () => this.place!, ask: () => this.ask });
   }
 
