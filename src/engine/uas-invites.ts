@@ -226,7 +226,7 @@ export class UasInvites {
         body = Buffer.from(answer.sdp);
         served.withMedia++;
       } else {
-        body = Buffer.from(media.placeholderOffer(place.mediaAddress));
+        body = Buffer.from(media.placeholderOffer(place.mediaAddress, dialogId));
       }
       served.calls++;
       this.o.dialogs.add(dialogId);

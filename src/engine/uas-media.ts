@@ -1,6 +1,7 @@
 import type { EventInput } from '../events/types.js';
 import { negotiate } from '../media/negotiate.js';
 import { buildAnswer, buildOffer, localMediaOf } from '../media/sdp-offer.js';
+import { SdpVersion } from '../media/sdp-version.js';
 import type { SipRequest } from '../sip/message.js';
 import { sdpOf } from './call-media.js';
 import type { MediaPlan } from './media-plan.js';
@@ -16,14 +17,14 @@ const NO_MEDIA_PORT = 40002;
  * INVITE's offer (§6: "The answer to an offered session description is based on the offered
  * session description") or our offer in the 2xx when it had none (RFC 3261 §13.2.1: then the
  * answer comes in the ACK), the offers and answers of re-INVITEs and UPDATEs with our `o=`
- * session id kept and its version one up each time (RFC 3264 §8), `--dtmf` once media runs,
- * and the end of each stream.
+ * session id kept and its version one up each time our SDP changes, the same when it does not
+ * (RFC 3264 §8, src/media/sdp-version.ts), `--dtmf` once media runs, and the end of each stream.
  */
 export class UasMedia {
   /** Media streams of answered calls, by dialog id. */
   private readonly streams = new Map<string, MediaStream>();
   /** Our SDP session id and version per dialog (RFC 3264 §8). */
-  private readonly sdpIds = new Map<string, { sessionId: string; version: number }>();
+  private readonly versions = new Map<string, SdpVersion>();
   private recorded = false;
 
   constructor(
@@ -46,8 +47,10 @@ export class UasMedia {
   }
 
   /** Our offer in a 2xx when the call has no stream (`--no-media`, or RTP could not open). */
-  placeholderOffer(address: string): string {
-    return buildOffer({ address, port: NO_MEDIA_PORT, sessionId: '1' });
+  placeholderOffer(address: string, dialogId: string): string {
+    const version = new SdpVersion('1');
+    this.versions.set(dialogId, version);
+    return version.nextBody((sessionVersion) => buildOffer({ address, port: NO_MEDIA_PORT, sessionId: version.sessionId, sessionVersion }));
   }
 
   /**
@@ -57,24 +60,29 @@ export class UasMedia {
    */
   answer(invite: SipRequest, dialogId: string, stream: MediaStream): { ok: true; sdp: string; offered: boolean } | { ok: false; warning: string } {
     const offer = sdpOf(invite);
-    const sessionId = String(Date.now());
-    this.sdpIds.set(dialogId, { sessionId, version: 0 });
-    const opts = { address: stream.address, port: stream.port, sessionId };
+    const version = new SdpVersion(String(Date.now()));
+    this.versions.set(dialogId, version);
+    const opts = { address: stream.address, port: stream.port, sessionId: version.sessionId };
     if (!offer) {
       this.streams.set(dialogId, stream);
-      return { ok: true, sdp: buildOffer(opts), offered: true };
+      return { ok: true, sdp: version.nextBody((sessionVersion) => buildOffer({ ...opts, sessionVersion })), offered: true };
     }
-    const ans = buildAnswer(offer, opts);
-    if (!ans.ok) return { ok: false, warning: ans.warning };
     const f = this.plan?.faults;
-    let sdp = ans.sdp;
-    // --fault sdp-port / sdp-address: name a place where nothing listens (a wrong c= or m=).
-    if (f?.sdpPort !== undefined) sdp = sdp.replace(/^m=audio \d+/m, `m=audio ${f.sdpPort}`);
-    if (f?.sdpAddress !== undefined) sdp = sdp.replace(/^c=IN (IP[46]) \S+/m, (_m, fam: string) => `c=IN ${fam} ${f.sdpAddress}`);
+    // The SDP as sent, faults included, is the one later SDP of the dialog is compared with.
+    const ans = version.next((sessionVersion) => {
+      const a = buildAnswer(offer, { ...opts, sessionVersion });
+      if (!a.ok) return a;
+      let sdp = a.sdp;
+      // --fault sdp-port / sdp-address: name a place where nothing listens (a wrong c= or m=).
+      if (f?.sdpPort !== undefined) sdp = sdp.replace(/^m=audio \d+/m, `m=audio ${f.sdpPort}`);
+      if (f?.sdpAddress !== undefined) sdp = sdp.replace(/^c=IN (IP[46]) \S+/m, (_m, fam: string) => `c=IN ${fam} ${f.sdpAddress}`);
+      return { ...a, sdp };
+    });
+    if (!ans.ok) return { ok: false, warning: ans.warning };
     // Media starts at once: the caller may send as soon as it has our answer (RFC 3264 §6).
     void stream.start(ans.agreement, false, 'offer in the INVITE');
     this.streams.set(dialogId, stream);
-    return { ok: true, sdp, offered: false };
+    return { ok: true, sdp: ans.sdp, offered: false };
   }
 
   /**
@@ -101,18 +109,18 @@ export class UasMedia {
   /**
    * Our SDP for an offer (or its absence) in a dialog: the answer that steers the stream (RFC
    * 3264 §8: hold when the peer says sendonly or c=0.0.0.0), or our own offer when the request
-   * carried none; the session version goes up by one each time (§8).
+   * carried none; the session version goes up by one when our SDP changes (a hold answered
+   * recvonly, a resume) and stays when it does not (a session refresh repeating its offer, §8).
    */
   inDialog(req: SipRequest, id: string, what: 're-INVITE' | 'UPDATE', address: string): { body: string } | { warning: string } {
     const stream = this.streams.get(id);
-    const ids = this.sdpIds.get(id) ?? { sessionId: String(Date.now()), version: 0 };
-    ids.version++;
-    this.sdpIds.set(id, ids);
+    const version = this.versions.get(id) ?? new SdpVersion(stream ? String(Date.now()) : '1');
+    this.versions.set(id, version);
     const offer = sdpOf(req);
-    if (!stream) return { body: buildOffer({ address, port: NO_MEDIA_PORT, sessionId: '1', sessionVersion: String(1 + ids.version) }) };
-    const opts = { address: stream.address, port: stream.port, sessionId: ids.sessionId, sessionVersion: (BigInt(ids.sessionId) + BigInt(ids.version)).toString() };
-    if (!offer) return { body: buildOffer(opts) };
-    const ans = buildAnswer(offer, opts);
+    if (!stream) return { body: version.nextBody((sessionVersion) => buildOffer({ address, port: NO_MEDIA_PORT, sessionId: version.sessionId, sessionVersion })) };
+    const opts = { address: stream.address, port: stream.port, sessionId: version.sessionId };
+    if (!offer) return { body: version.nextBody((sessionVersion) => buildOffer({ ...opts, sessionVersion })) };
+    const ans = version.next((sessionVersion) => buildAnswer(offer, { ...opts, sessionVersion }));
     if (!ans.ok) return { warning: ans.warning };
     if (ans.agreement.hold === 'c=0.0.0.0') stream.setDirection(ans.agreement.direction);
     else void stream.start(ans.agreement, false, `offer in the ${what}`);
@@ -125,7 +133,7 @@ export class UasMedia {
    * therefore stop sending and listening for media)"): its stream stops.
    */
   ended(id: string, why: string): void {
-    this.sdpIds.delete(id);
+    this.versions.delete(id);
     this.streams.get(id)?.stop(why);
     this.streams.delete(id);
   }
@@ -137,7 +145,7 @@ export class UasMedia {
    * good once the BYE is answered (uas-bye-after.ts says why).
    */
   silence(id: string): MediaStream | undefined {
-    this.sdpIds.delete(id);
+    this.versions.delete(id);
     const stream = this.streams.get(id);
     this.streams.delete(id);
     stream?.setDirection('inactive');
