@@ -3,7 +3,7 @@ import { UsageError } from '../engine/errors.js';
 import { buildUacPlan } from '../engine/flags/build-plan.js';
 import { applyCredentialFlags, PASSWORD_ENV } from '../engine/flags/credentials.js';
 import type { UacPlan } from '../engine/plan.js';
-import type { LoadScenario } from '../load/engine.js';
+import type { LoadScenario } from '../load/engine-options.js';
 import { LoadInputError } from '../load/errors.js';
 import { defaultMaxConcurrent } from '../load/limits.js';
 import { ArrivalSchedule } from '../load/schedule.js';

@@ -2,7 +2,7 @@
  * The engine of `sipcall load` (docs/load.md, "Engine"): calls started on the open-model arrival
  * schedule, each with real RFC 3261 client transactions, at 10,000 calls/s on one core.
  *
- * Pure in the project's sense: time comes from the injected {@link Clock}, datagrams leave
+ * Pure in the project's sense: time comes from the injected `Clock`, datagrams leave
  * through the injected `send`, and responses come in through {@link LoadEngine.receive} with the
  * time the socket event fired (udp-driver.ts owns the socket). So the unit tests run it against
  * an in-process UAS on a manual clock, and the integration tests against SIPp.
@@ -40,8 +40,8 @@
  * route set as Route, so a proxy on the target routes them.
  */
 import { randomBytes } from 'node:crypto';
-import { DigestSession, challengeResponseFrom, type DigestCredentials } from '../auth/index.js';
-import type { Clock, TimerHandle } from '../clock/clock.js';
+import { DigestSession, challengeResponseFrom } from '../auth/index.js';
+import type { TimerHandle } from '../clock/clock.js';
 import { TimerWheel } from '../clock/timer-wheel.js';
 import { parseNameAddr } from '../sip/name-addr.js';
 import { parseMessage } from '../sip/parse.js';
@@ -60,61 +60,10 @@ import {
   TX_INVITE,
   TX_NON_INVITE,
 } from './client-lanes.js';
-import type { LoadMetrics } from './metrics.js';
+import type { LoadEngineOptions } from './engine-options.js';
 import { R_BYE, R_CANCEL, R_INVITE, R_OPTIONS, R_REGISTER, ResponseView, scanResponse } from './response-scan.js';
-import type { ArrivalSchedule } from './schedule.js';
-import type { FailureCause, LoadInterval } from './summary.js';
+import type { FailureCause } from './summary.js';
 import { field, tpl, type FieldValue, type Template } from './template.js';
-
-export type LoadScenario = 'call' | 'options' | 'register';
-
-export interface LoadEngineOptions {
-  scenario: LoadScenario;
-  schedule: ArrivalSchedule;
-  metrics: LoadMetrics;
-  clock: Clock;
-  /**
-   * Sends one message to the target. `call` is the plan-wide number of the call it belongs to
-   * (a stream run picks the call's connection by it), or -1 for an ACK of a late response
-   * (sent where that response came from).
-   */
-  send: (buf: Buffer, offset: number, length: number, call: number) => void;
-  /** The transport in Via (default UDP); TCP and TLS are reliable: no retransmissions. */
-  transport?: 'UDP' | 'TCP' | 'TLS';
-  /** A call is starting, before its first send (a stream run opens the call's connection). */
-  onCallStart?: (call: number) => void;
-  /** A call has ended (a stream run closes a connection whose calls have all ended). */
-  onCallEnd?: (call: number) => void;
-  /** Request-URI of the first request (for `register`, the registrar's URI). */
-  requestUri: string;
-  /** To URI: the callee, or the address-of-record for `register`. */
-  toUri: string;
-  /** From URI (for `register`, the same address-of-record). */
-  fromUri: string;
-  /** Our Contact URI. */
-  contactUri: string;
-  /** host:port for Via (§18.1.1). */
-  sentBy: string;
-  /** The address in the SDP offer (c=). */
-  mediaAddress: string;
-  userAgent: string;
-  t1: number;
-  t2: number;
-  /** Time between the ACK and the BYE, ms (0: BYE right after the ACK). */
-  holdMs: number;
-  /** No final response to the INVITE this long after it was sent: CANCEL. */
-  ringTimeoutMs: number;
-  /** Expires of each REGISTER, s. */
-  expires: number;
-  /** A due call that finds this many in progress is dropped (counted). */
-  maxConcurrent?: number;
-  credentials?: DigestCredentials;
-  /** Length of an interval for `onInterval`, ms (default 1000). */
-  intervalMs?: number;
-  onInterval?: (ev: LoadInterval) => void;
-  /** Run id in Call-IDs, tags and branches (default: 8 random hex digits). */
-  runId?: string;
-}
 
 /** What came back that no call could use. */
 export interface EngineCounters {

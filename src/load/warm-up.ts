@@ -10,7 +10,8 @@
  * first, the same run dropped nothing. Nothing of the warm-up reaches the wire or the results.
  */
 import type { Clock, TimerHandle } from '../clock/clock.js';
-import { LoadEngine, type LoadEngineOptions } from './engine.js';
+import { LoadEngine } from './engine.js';
+import type { LoadEngineOptions } from './engine-options.js';
 import { LoadMetrics } from './metrics.js';
 import { ArrivalSchedule } from './schedule.js';
 

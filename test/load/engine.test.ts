@@ -1,7 +1,8 @@
 // The load engine on a manual clock against a scripted UAS in process: exact send times of the
 // schedule and of RFC 3261's timers, the messages of each call, and what gets counted.
 import { describe, expect, it } from 'vitest';
-import { LoadEngine, type LoadEngineOptions } from '../../src/load/engine.js';
+import type { LoadEngineOptions } from '../../src/load/engine-options.js';
+import { LoadEngine } from '../../src/load/engine.js';
 import { LoadMetrics } from '../../src/load/metrics.js';
 import { ArrivalSchedule } from '../../src/load/schedule.js';
 import { answerLikeAUas } from '../../src/load/warm-up.js';
