@@ -15,8 +15,8 @@
  * - Timers D (32 s), K (T4) and M (64·T1) only absorb retransmitted finals (D: each gets the ACK
  *   again, M: each 2xx goes to the TU, which ACKs it). The lane does that while its call holds
  *   it; once the call has ended the engine answers such late copies from the response itself
- *   (engine.ts, "late responses"), which is what these timers would do, without keeping a call
- *   slot for 32 s per call.
+ *   (late-ack.ts), which is what these timers would do, without keeping a call slot for 32 s
+ *   per call.
  */
 
 export const TX_INVITE = 1;

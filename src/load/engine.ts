@@ -43,9 +43,7 @@ import { randomBytes } from 'node:crypto';
 import { DigestSession, challengeResponseFrom } from '../auth/index.js';
 import type { TimerHandle } from '../clock/clock.js';
 import { TimerWheel } from '../clock/timer-wheel.js';
-import { parseNameAddr } from '../sip/name-addr.js';
 import { parseMessage } from '../sip/parse.js';
-import { splitHeaderList } from '../sip/split-list.js';
 import type { SipResponse } from '../sip/message.js';
 import {
   ClientLanes,
@@ -60,7 +58,9 @@ import {
   TX_INVITE,
   TX_NON_INVITE,
 } from './client-lanes.js';
+import { remoteTarget, routeSet } from './dialog-facts.js';
 import type { LoadEngineOptions } from './engine-options.js';
+import { lateAck } from './late-ack.js';
 import { R_BYE, R_CANCEL, R_INVITE, R_OPTIONS, R_REGISTER, ResponseView, scanResponse } from './response-scan.js';
 import type { FailureCause } from './summary.js';
 import { field, tpl, type FieldValue, type Template } from './template.js';
@@ -577,33 +577,12 @@ export class LoadEngine {
   /**
    * A response of a transaction whose call is over (RFC 3261 Timers D and M keep those
    * transactions only to absorb such copies): an INVITE final gets its ACK again, built from the
-   * response itself; anything else is absorbed.
+   * response itself (late-ack.ts); anything else is absorbed.
    */
   private late(buf: Buffer, v: ResponseView): void {
     this.counters.late++;
-    if (v.method !== R_INVITE || v.status < 200) return;
-    const parsed = parseMessage(buf);
-    if (!parsed.ok || parsed.message.kind !== 'response') return;
-    const h = parsed.message.headers;
-    const cseq = /^\s*(\d+)/.exec(h.get('CSeq') ?? '');
-    const to = h.get('To');
-    const from = h.get('From');
-    const callId = h.get('Call-ID');
-    const via = h.getAll('Via')[0];
-    if (!cseq || !to || !from || !callId || !via) return;
-    let ruri = this.o.requestUri;
-    let top = `Via: ${via.replace(/;(received|rport)(=[^;]*)?/gi, '')};rport`;
-    if (v.status < 300) {
-      const remote = remoteTarget(buf, v);
-      if (remote === undefined) return;
-      ruri = remote;
-      top = `Via: SIP/2.0/${this.o.transport ?? 'UDP'} ${this.o.sentBy};branch=z9hG4bK${this.runId}-late${randomBytes(4).toString('hex')};rport`;
-    }
-    const ack = Buffer.from(
-      `ACK ${ruri} SIP/2.0\r\n${top}\r\nMax-Forwards: 70\r\nFrom: ${from}\r\nTo: ${to}\r\nCall-ID: ${callId}\r\nCSeq: ${cseq[1]} ACK\r\nContent-Length: 0\r\n\r\n`,
-      'latin1',
-    );
-    this.o.send(ack, 0, ack.length, -1);
+    const ack = lateAck(buf, v, this.o, this.runId);
+    if (ack !== undefined) this.o.send(ack, 0, ack.length, -1);
   }
 
   // ---- timers ----
@@ -778,37 +757,4 @@ export class LoadEngine {
     if (b) this.o.send(b, 0, this.len[r]!, call);
     else this.o.send(this.chunks[Math.floor(r / (CHUNK_SLOTS * REGIONS))]!, (r % (CHUNK_SLOTS * REGIONS)) * REGION, this.len[r]!, call);
   }
-}
-
-/**
- * The remote target of a 2xx (§12.1.2: "The remote target MUST be set to the URI from the
- * Contact header field of the response"), when it is a SIP or SIPS URI a Request-Line can carry
- * (no whitespace or controls).
- */
-function remoteTarget(buf: Buffer, v: ResponseView): string | undefined {
-  if (v.contactS < 0) return undefined;
-  const text = buf.toString('latin1', v.contactS, v.contactE);
-  const na = parseNameAddr(splitHeaderList(text)[0] ?? '');
-  if (!na || !na.uri) return undefined;
-  const uri = na.uriText;
-  if (!/^sips?:[^\s\x00-\x1f\x7f<>"]+$/i.test(uri)) return undefined;
-  return uri;
-}
-
-/**
- * The route set of a 2xx as Route header lines (§12.1.2: "the route set MUST be set to the list
- * of URIs in the Record-Route header field from the response, taken in reverse order"); '' when
- * there is none, undefined when an entry is unusable.
- */
-function routeSet(buf: Buffer, v: ResponseView): string | undefined {
-  if (v.rrN === 0) return '';
-  const entries: string[] = [];
-  for (let i = 0; i < v.rrN; i++) entries.push(...splitHeaderList(buf.toString('latin1', v.rrS[i]!, v.rrE[i]!)));
-  const out: string[] = [];
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const na = parseNameAddr(entries[i]!);
-    if (!na || !na.uri || !na.bracketed || /[\x00-\x1f\x7f]/.test(entries[i]!)) return undefined;
-    out.push(entries[i]!.trim());
-  }
-  return `Route: ${out.join(', ')}\r\n`;
 }
