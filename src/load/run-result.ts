@@ -2,7 +2,8 @@
  * What the UDP and the stream runs share around the engine (udp-run.ts, stream-run.ts): the JIT
  * warm-up with the run's own options, and the result of a finished run.
  */
-import type { LoadEngine, EngineCounters } from './engine.js';
+import type { EngineCounters } from './call-responses.js';
+import type { LoadEngine } from './engine.js';
 import type { LoadEngineOptions } from './engine-options.js';
 import type { LoadMetrics } from './metrics.js';
 import type { ArrivalSchedule } from './schedule.js';
