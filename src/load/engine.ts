@@ -4,7 +4,7 @@
  *
  * Pure in the project's sense: time comes from the injected `Clock`, datagrams leave
  * through the injected `send`, and responses come in through {@link LoadEngine.receive} with the
- * time the socket event fired (udp-driver.ts owns the socket). So the unit tests run it against
+ * time the socket event fired (udp-run.ts and stream-run.ts own the sockets). So the unit tests run it against
  * an in-process UAS on a manual clock, and the integration tests against SIPp.
  *
  * How it stays cheap per call:
