@@ -149,3 +149,27 @@ describe('sipcall invite → sipcall answer, in one process', () => {
     expect(uasSequence(answer.events())).toEqual(['INVITE', '100 INVITE', '180 INVITE', 'CANCEL', '200 CANCEL', '487 INVITE', 'ACK']);
   });
 });
+
+// RFC 3264 §8: "If the version in the origin line does not increment, the SDP MUST be identical
+// to the SDP with that version number"; an unchanged session keeps its version.
+// test/scenarios/uac-reinvite.xml fails a call whose re-INVITE 200 changes the o= line; SIPp
+// exits 0 only when every call succeeded. With media: RTP goes to SIPp's 127.0.0.1 media port.
+describe.skipIf(requirePeers('sipp').skip)('sipcall answer: the o= line of its SDP in a re-INVITE (RFC 3264 §8)', () => {
+  it('3 calls, each re-INVITEd with the same offer: every 200 keeps the first 200 o= line, version included (SIPp checks it, exits 0)', async () => {
+    const { cli, port } = await startAnswer(['--ring', '0', '-v']);
+    const uac = await startSipp({ scenario: 'uac-reinvite.xml', remote: `127.0.0.1:${port}`, extraArgs: ['-r', '3', '-m', '3'] });
+    peers.push(uac);
+    expect(await uac.exited, uac.stderr() + (await uac.errorLog())).toEqual({ code: 0, signal: null });
+    expect(await stopAnswer(cli)).toBe(0);
+    // Our side of it: for each call, the 200s to its INVITE and re-INVITE carry one o= line.
+    const origins = new Map<string, string[]>();
+    for (const e of ofType(cli.events(), 'wire')) {
+      if (e.direction !== 'out' || !e.text.startsWith('SIP/2.0 200') || !/\r\nCSeq: \d+ INVITE\r\n/.test(e.text)) continue;
+      const callId = /\r\nCall-ID: ([^\r]+)/.exec(e.text)![1]!;
+      origins.set(callId, [...(origins.get(callId) ?? []), /\r\no=[^\r]*/.exec(e.text)![0]]);
+    }
+    expect(origins.size).toBe(3);
+    for (const lines of origins.values()) expect(lines.length === 2 && new Set(lines).size === 1, lines.join(' | ')).toBe(true);
+    expect(resultOf(cli.events()).outcome).toBe('success');
+  }, 60_000);
+});
