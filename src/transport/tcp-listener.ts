@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { Callbacks } from './callbacks.js';
+import { ListenerCallbacks } from './listener-callbacks.js';
 import { connectionDrop, connectionLimits, DEFAULT_LISTEN_MAX_MESSAGE_SIZE } from './connection-limits.js';
 import type { ConnectionDrop, ConnectionLimits, ConnectionTimers } from './connection-limits.js';
 import type { AddressPort, Endpoint } from './endpoint.js';
@@ -52,12 +52,8 @@ export function streamListener(server: net.Server, name: 'TCP' | 'TLS', event: '
   return new TcpListener(server, name, event, endpointFromNode(bound.address, bound.port), maxMessageSize, connectionLimits(options, maxMessageSize), use);
 }
 
-class TcpListener implements Listener {
+class TcpListener extends ListenerCallbacks implements Listener {
   readonly reliable = true;
-  private readonly messages = new Callbacks<[Buffer, Endpoint, ReplyFn]>();
-  private readonly errors = new Callbacks<[TransportError]>();
-  private readonly drops = new Callbacks<[ConnectionDrop]>();
-  private readonly ends = new Callbacks<[Endpoint, CloseReason, TransportErrorCode | undefined]>();
   private readonly connections = new Set<FramedStream>();
   private closing: Promise<void> | undefined;
 
@@ -70,6 +66,7 @@ class TcpListener implements Listener {
     private readonly limits: ConnectionLimits,
     private readonly use: Pick<TcpListenOptions, 'timers' | 'inUse'>,
   ) {
+    super();
     server.on(event, (socket: net.Socket) => this.accept(socket));
     server.on('error', (err) => this.errors.emit(fromSystemError(err, { transport: name, local })));
   }
@@ -112,22 +109,6 @@ class TcpListener implements Listener {
       },
     );
     this.connections.add(stream);
-  }
-
-  onMessage(cb: (msg: Buffer, from: Endpoint, reply: ReplyFn) => void): void {
-    this.messages.add(cb);
-  }
-
-  onError(cb: (err: TransportError) => void): void {
-    this.errors.add(cb);
-  }
-
-  onDrop(cb: (drop: ConnectionDrop) => void): void {
-    this.drops.add(cb);
-  }
-
-  onConnectionClose(cb: (remote: Endpoint, reason: CloseReason, lastError: TransportErrorCode | undefined) => void): void {
-    this.ends.add(cb);
   }
 
   close(): Promise<void> {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { Callbacks } from './callbacks.js';
+import { ListenerCallbacks } from './listener-callbacks.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { connectionDrop, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_LISTEN_MAX_MESSAGE_SIZE, DEFAULT_MAX_CONNECTIONS } from './connection-limits.js';
 import type { ConnectionDrop, ConnectionTimers } from './connection-limits.js';
@@ -61,12 +61,8 @@ export async function openWsListener(options: WsListenOptions): Promise<Listener
   return new WsListener(server as http.Server, name, endpointFromNode(bound.address, bound.port), options);
 }
 
-class WsListener implements Listener {
+class WsListener extends ListenerCallbacks implements Listener {
   readonly reliable = true;
-  private readonly messages = new Callbacks<[Buffer, Endpoint, ReplyFn]>();
-  private readonly errors = new Callbacks<[TransportError]>();
-  private readonly drops = new Callbacks<[ConnectionDrop]>();
-  private readonly ends = new Callbacks<[Endpoint, CloseReason, TransportErrorCode | undefined]>();
   private readonly wss: WebSocketServer;
   private closing: Promise<void> | undefined;
 
@@ -76,6 +72,7 @@ class WsListener implements Listener {
     readonly local: Endpoint,
     options: WsListenOptions,
   ) {
+    super();
     const maxMessageSize = options.maxMessageSize ?? DEFAULT_LISTEN_MAX_MESSAGE_SIZE;
     const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     this.wss = new WebSocketServer({
@@ -147,22 +144,6 @@ class WsListener implements Listener {
     server.on('error', (err) => this.errors.emit(fromSystemError(err, { transport: name, local })));
     // A TLS client that fails its handshake only loses its own connection.
     server.on('tlsClientError', () => {});
-  }
-
-  onMessage(cb: (msg: Buffer, from: Endpoint, reply: ReplyFn) => void): void {
-    this.messages.add(cb);
-  }
-
-  onError(cb: (err: TransportError) => void): void {
-    this.errors.add(cb);
-  }
-
-  onDrop(cb: (drop: ConnectionDrop) => void): void {
-    this.drops.add(cb);
-  }
-
-  onConnectionClose(cb: (remote: Endpoint, reason: CloseReason, lastError: TransportErrorCode | undefined) => void): void {
-    this.ends.add(cb);
   }
 
   close(): Promise<void> {
