@@ -1,6 +1,7 @@
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import type { MediaSummary, Verdict } from '../events/types.js';
-import { parseSdp, type SdpSession } from '../media/sdp.js';
+import { parseSdp } from '../media/sdp.js';
+import { type SdpSession } from '../media/sdp-session.js';
 import { negotiate } from '../media/negotiate.js';
 import { buildAnswer, buildOffer, localMediaOf } from '../media/sdp-offer.js';
 import { SdpVersion } from '../media/sdp-version.js';

@@ -1,13 +1,6 @@
 import { ipFamily } from './address-class.js';
-import {
-  codecOf,
-  effectiveConnection,
-  effectiveDirection,
-  payloadTypes,
-  type SdpDirection,
-  type SdpMedia,
-  type SdpSession,
-} from './sdp.js';
+import { codecOf, payloadTypes } from './sdp-codecs.js';
+import { effectiveConnection, effectiveDirection, type SdpDirection, type SdpMedia, type SdpSession } from './sdp-session.js';
 
 /**
  * What one side concludes from the other's SDP (RFC 3264): the offerer from the answer (§7),

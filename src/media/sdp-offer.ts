@@ -1,6 +1,6 @@
 import { ipFamily } from './address-class.js';
 import { G711_PAYLOAD_TYPE, negotiate, type G711Name, type LocalMedia, type MediaAgreed, type MediaRefused } from './negotiate.js';
-import { SDP_DIRECTIONS, type SdpDirection, type SdpSession } from './sdp.js';
+import { SDP_DIRECTIONS, type SdpDirection, type SdpSession } from './sdp-session.js';
 
 /**
  * The SDP sipcall writes: the offer (RFC 3264 §5) and the answer to a peer's offer (RFC 3264 §6).

@@ -7,7 +7,9 @@
  */
 import fc from 'fast-check';
 import { parseChallenges } from '../../src/auth/challenge.js';
-import { codecOf, effectiveConnection, effectiveDirection, parseSdp, payloadTypes, SdpParseError } from '../../src/media/sdp.js';
+import { parseSdp, SdpParseError } from '../../src/media/sdp.js';
+import { codecOf, payloadTypes } from '../../src/media/sdp-codecs.js';
+import { effectiveConnection, effectiveDirection } from '../../src/media/sdp-session.js';
 import { parseAuthHeaders } from '../../src/sip/auth-header.js';
 import { scanComment } from '../../src/sip/comment.js';
 import { parseContacts, parseQValue } from '../../src/sip/contact.js';

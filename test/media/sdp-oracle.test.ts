@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { parse as transformParse } from 'sdp-transform';
 import { describe, expect, it } from 'vitest';
-import { effectiveDirection, parseSdp } from '../../src/media/sdp.js';
+import { parseSdp } from '../../src/media/sdp.js';
+import { effectiveDirection } from '../../src/media/sdp-session.js';
 import { buildAnswer, buildOffer } from '../../src/media/sdp-offer.js';
 import {
   BARESIP_ANSWER,

@@ -1,14 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  SdpParseError,
-  codecOf,
-  effectiveConnection,
-  effectiveDirection,
-  parseSdp,
-  payloadTypes,
-  type SdpProblemCode,
-} from '../../src/media/sdp.js';
+import { SdpParseError, parseSdp } from '../../src/media/sdp.js';
+import { codecOf, payloadTypes } from '../../src/media/sdp-codecs.js';
+import { effectiveConnection, effectiveDirection, type SdpProblemCode } from '../../src/media/sdp-session.js';
 import { R03_183_SDP, R04_200_SDP, RFC3264_10_1_OFFER, RFC4566_EXAMPLE, crlf } from './sdp-samples.js';
 
 const codes = (text: string): SdpProblemCode[] => parseSdp(text).problems.map((p) => p.code);
