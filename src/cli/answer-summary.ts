@@ -1,4 +1,4 @@
-import type { SipEvent } from '../events/types.js';
+import type { AnswerResult, SipEvent } from '../events/types.js';
 
 /** The order methods are listed in: the Allow of `sipcall answer`, then any other by name. */
 const ORDER = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER', 'MESSAGE', 'INFO', 'NOTIFY'];
@@ -40,10 +40,26 @@ export class AnswerTally {
    */
   summary(stoppedBy: string, elapsedMs: number, served: { calls: number; withMedia: number }): string {
     const calls = served.calls === 0 ? 'no calls' : `${served.calls} call${served.calls === 1 ? '' : 's'} (${served.withMedia} with media)`;
-    const rank = (m: string) => (ORDER.includes(m) ? ORDER.indexOf(m) : ORDER.length);
-    const methods = [...this.byMethod].sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)).map(([m, n]) => `${n} ${m}`);
+    const methods = this.ordered().map(([m, n]) => `${n} ${m}`);
     const { unparseable, unframeable, stray } = this.bad;
     const bad = [unparseable ? `${unparseable} unparseable` : '', unframeable ? `${unframeable} unframeable` : '', stray ? `${stray} stray response${stray === 1 ? '' : 's'}` : ''].filter(Boolean);
     return `answer: stopped ${stoppedBy} after ${(elapsedMs / 1000).toFixed(1)} s; served ${calls}; ${methods.length ? `requests: ${methods.join(', ')}` : 'no requests'}${bad.length ? `; bad messages: ${bad.join(', ')}` : ''}`;
+  }
+
+  /** The same figures as `summary`, as the `result` event carries them for scripts. */
+  result(elapsedMs: number, served: { calls: number; withMedia: number }): AnswerResult {
+    return {
+      elapsedMs: Math.round(elapsedMs),
+      calls: served.calls,
+      callsWithMedia: served.withMedia,
+      requests: Object.fromEntries(this.ordered()),
+      bad: { ...this.bad },
+    };
+  }
+
+  /** Requests by method in the order of `ORDER`, then any other by name. */
+  private ordered(): Array<[string, number]> {
+    const rank = (m: string) => (ORDER.includes(m) ? ORDER.indexOf(m) : ORDER.length);
+    return [...this.byMethod].sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   }
 }

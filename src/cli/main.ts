@@ -198,6 +198,7 @@ async function withPresenter(
       ...(outcome.alsoVerdicts?.length ? { alsoVerdicts: outcome.alsoVerdicts } : {}),
       ...(outcome.media ? { media: outcome.media } : {}),
       ...(outcome.answerLoad ? { answerLoad: outcome.answerLoad } : {}),
+      ...(outcome.answer ? { answer: outcome.answer } : {}),
     };
     presenter.onEvent(result);
     return decided.exitCode;
@@ -283,7 +284,8 @@ async function runAnswer(cmd: ParsedCommand, io: CliIo): Promise<number> {
       const figures = uas.loadCounters!;
       return { outcome: 'success', summary: answerLoadSummary(by, elapsed, figures, load.peak()), answerLoad: answerLoadResult(elapsed, figures, load.peak()) };
     }
-    return { outcome: 'success', summary: tally.summary(by, env.clock.now() - since, uas.served) };
+    const elapsed = env.clock.now() - since;
+    return { outcome: 'success', summary: tally.summary(by, elapsed, uas.served), answer: tally.result(elapsed, uas.served) };
   };
   return withPresenter(cmd, io, 'caller', undefined, job, verdictEvents());
 }

@@ -1,4 +1,4 @@
-import type { AnswerLoadResult, MediaSummary, Outcome, Verdict } from '../events/types.js';
+import type { AnswerLoadResult, AnswerResult, MediaSummary, Outcome, Verdict } from '../events/types.js';
 
 /** How a run ended, before the CLI turns it into an exit code and a `result` event. */
 export interface RunOutcome {
@@ -17,6 +17,8 @@ export interface RunOutcome {
   media?: MediaSummary;
   /** `answer --load`: what it counted. */
   answerLoad?: AnswerLoadResult;
+  /** `answer`: what it served. */
+  answer?: AnswerResult;
   /** A 3xx final: its Contacts, best q first (RFC 3261 §8.1.3.4), for src/engine/redirect.ts. */
   redirect?: { status: number; reason: string; contacts: string[] };
 }

@@ -319,6 +319,25 @@ export interface ResultEvent extends EventBase {
   media?: MediaSummary;
   /** `answer --load`: the run's counters (docs/answer-load.md), the figures of `summary`. */
   answerLoad?: AnswerLoadResult;
+  /** `answer` (without `--load`): what it served, the figures of `summary`. */
+  answer?: AnswerResult;
+}
+
+/** What `answer` served, in the `result` event: the same figures as its summary, for scripts. */
+export interface AnswerResult {
+  /** From the first note (answering on …) to the stop. */
+  elapsedMs: number;
+  /** Calls answered with a 2xx, and how many of them had media. */
+  calls: number;
+  callsWithMedia: number;
+  /** Requests received, by method, first copies only (a re-sent request is not counted again). */
+  requests: Record<string, number>;
+  /**
+   * Bad messages: `unparseable` (did not parse, `message.invalid`), `unframeable` (a stream that
+   * could not be split into messages, RFC 3261 §18.3), `stray` (responses that matched no
+   * transaction of ours).
+   */
+  bad: { unparseable: number; unframeable: number; stray: number };
 }
 
 /**

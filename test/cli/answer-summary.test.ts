@@ -27,4 +27,16 @@ describe('AnswerTally: bad messages', () => {
       'answer: stopped by Ctrl-C after 1.0 s; served no calls; no requests; bad messages: 3 unparseable, 3 unframeable, 1 stray response',
     );
   });
+
+  it('the result event carries the same figures for scripts (answer): calls, requests by method, bad messages by kind', () => {
+    const tally = new AnswerTally();
+    const req = (method: string, retransmission = false) => ({ type: 'request.received', t: 1, method, retransmission }) as unknown as SipEvent;
+    for (const e of [req('OPTIONS'), req('INVITE'), req('INVITE', true), req('ACK'), req('BYE'), req('PUBLISH'), invalid, framing('FRAMING')]) tally.add(e);
+    const r = tally.result(1234.4, { calls: 1, withMedia: 1 });
+    expect(r).toEqual({ elapsedMs: 1234, calls: 1, callsWithMedia: 1, requests: { INVITE: 1, ACK: 1, BYE: 1, OPTIONS: 1, PUBLISH: 1 }, bad: { unparseable: 1, unframeable: 1, stray: 0 } });
+    // the same order as the summary
+    expect(Object.keys(r.requests)).toEqual(['INVITE', 'ACK', 'BYE', 'OPTIONS', 'PUBLISH']);
+    expect(tally.summary('by Ctrl-C', 1234.4, { calls: 1, withMedia: 1 })).toMatch(/requests: 1 INVITE, 1 ACK, 1 BYE, 1 OPTIONS, 1 PUBLISH; bad messages: 1 unparseable, 1 unframeable$/);
+  });
 });
+

@@ -81,6 +81,12 @@ function resultOf(a: AnswerProcess): ResultEvent {
   return r;
 }
 
+/** The counts of the result event's `answer` figures, in the shape `classify` gives. */
+function countsInResult(r: ResultEvent): Expected {
+  if (!r.answer) throw new Error(`the result event has no answer figures (${WHO})`);
+  return { ...r.answer.bad, requests: { ...r.answer.requests } };
+}
+
 /** Stops `a` with Ctrl-C: exit 0 within 5 s, nothing on stderr (no stack trace, no warning). */
 async function stopCleanly(a: AnswerProcess): Promise<void> {
   const status = await within(a.interrupt(), 5000, 'answer after Ctrl-C');
@@ -144,6 +150,8 @@ describe(`sipcall answer under the live fuzzer (${WHO})`, () => {
     const probes = warmPaced.probes + paced.probes + 1; // and the OPTIONS above
     const want = sum([...msgs.map((m) => classify(m.bytes, 'UDP')), ...warm.map((b) => classify(b, 'UDP')), ...validOptions(target, probes).map((b) => classify(b, 'UDP'))]);
     const got = countsInSummary(resultOf(a).summary ?? '');
+    // The result event carries the same counts as numbers (answer), for scripts.
+    expect(countsInResult(resultOf(a)), WHO).toEqual(got);
     expect(want.unparseable + want.stray).toBeGreaterThan(1000); // the barrage is mostly bad
     expectCounts(got, want, dropped);
     expect(dropped, `datagrams the kernel dropped at answer's socket, ${WHO}`).toBe(0);
@@ -254,6 +262,7 @@ describe(`sipcall answer under the live fuzzer (${WHO})`, () => {
       const want = sum(sent);
       expect(want.unparseable + want.unframeable + want.stray).toBeGreaterThan(1000);
       expect(countsInSummary(resultOf(a).summary ?? ''), `${WHO}: ${resultOf(a).summary}`).toEqual(want);
+      expect(countsInResult(resultOf(a)), WHO).toEqual(want);
     });
   });
 
