@@ -1,5 +1,5 @@
 import { SystemClock } from '../clock/system-clock.js';
-import type { CallControls } from '../engine/call.js';
+import type { CallControls } from '../engine/call/controls.js';
 import { UsageError } from '../engine/errors.js';
 import { openPcapFile, PcapFileError, type PcapCapture } from '../pcap/index.js';
 import { decideExit } from '../engine/exit-codes.js';

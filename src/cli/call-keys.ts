@@ -15,7 +15,7 @@
  * run's output, so it shows between the event lines and never over the status line).
  */
 import { Writable } from 'node:stream';
-import type { CallActions, CallControls } from '../engine/call.js';
+import type { CallActions, CallControls } from '../engine/call/controls.js';
 import type { CliIo } from './io.js';
 
 /** The key list, shown when the call is up, on `?`, and after a key that does nothing. */

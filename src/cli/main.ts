@@ -23,7 +23,7 @@ import { processIo, type CliIo } from './io.js';
 import { hangupKeys } from './keys.js';
 import { callKeys } from './call-keys.js';
 import { incomingPrompt } from './incoming-prompt.js';
-import type { CallControls } from '../engine/call.js';
+import type { CallControls } from '../engine/call/controls.js';
 import { presenterFor } from './output.js';
 import { resolveColorLevel } from '../present/index.js';
 import { buildProgram, COMMAND_NAMES, type ParsedCommand } from './program.js';

@@ -29,7 +29,6 @@ import { Responses2xx } from './call/responses-2xx.js';
 import { SessionTimer } from './call/session-timer.js';
 import { Transfer } from './call/transfer.js';
 
-export type { CallActions, CallControls } from './call/controls.js';
 
 /**
  * Places a call (RFC 3261 §13): INVITE, the responses, the ACK for a 2xx (§13.2.2.4), the

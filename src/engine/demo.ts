@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import { once } from 'node:events';
 import type { RandomSource } from '../sip/ids.js';
 import { parseTarget } from './target.js';
-import type { CallControls } from './call.js';
+import type { CallControls } from './call/controls.js';
 import type { RunOutcome } from './outcome.js';
 import type { InvitePlan } from './plan.js';
 import type { EngineEnv } from './session.js';

@@ -8,7 +8,7 @@
 import type { Outcome, SipEvent, TransportName, Verdict } from '../events/types.js';
 import { resolveHost } from '../transport/resolve.js';
 import { TransportError } from '../transport/errors.js';
-import type { CallControls } from './call.js';
+import type { CallControls } from './call/controls.js';
 import type { InvitePlan, OptionsPlan, UacPlan } from './plan.js';
 import { runUac } from './run-uac.js';
 import type { EngineEnv } from './session.js';

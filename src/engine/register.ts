@@ -1,7 +1,7 @@
 import { headerParam, uriOfNameAddr } from '../dialog/name-addr-uri.js';
 import { buildRequest } from '../sip/build-request.js';
 import type { SipResponse } from '../sip/message.js';
-import type { CallControls } from './call.js';
+import type { CallControls } from './call/controls.js';
 import type { RunOutcome } from './outcome.js';
 import type { RegisterPlan } from './plan.js';
 import { authOutcome, transactAuthenticated, type AuthenticatedResult } from './transact-auth.js';

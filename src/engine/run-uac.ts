@@ -1,5 +1,6 @@
 import { TransportError } from '../transport/errors.js';
-import { runCall, type CallControls } from './call.js';
+import { runCall } from './call.js';
+import type { CallControls } from './call/controls.js';
 import { runBye, runGeneric, runOptions } from './non-invite.js';
 import type { RunOutcome } from './outcome.js';
 import type { UacPlan } from './plan.js';

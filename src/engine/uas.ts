@@ -29,10 +29,6 @@ import { UasInvites } from './uas-invites.js';
 import { listenerPlace, type UasPlace } from './uas-place.js';
 import { UasResponses } from './uas-responses.js';
 
-export { uasDialog } from './uas-dialog.js';
-export type { CallDecision, IncomingCall } from './incoming-call.js';
-export type { UasPlace } from './uas-place.js';
-
 /** `--load`: the UDP socket buffers asked for (4 MiB, as SIPp's `-buff_size 4194304`). */
 const LOAD_SOCKET_BUFFER = 4 * 1024 * 1024;
 

@@ -3,7 +3,7 @@
 // The transfer prompt is the real inquirer prompt, answered by typing on the fake stdin.
 import { afterEach, describe, expect, it } from 'vitest';
 import { callKeys, keysOf, KEYS_HELP, TRANSFER_PROMPT } from '../../src/cli/call-keys.js';
-import type { CallActions } from '../../src/engine/call.js';
+import type { CallActions } from '../../src/engine/call/controls.js';
 import { parseTarget } from '../../src/engine/target.js';
 import { fakeTtyIo, type FakeTtyIo } from '../support/fake-io.js';
 

@@ -6,7 +6,7 @@
  * interfaces are exported again by src/engine/call.ts.
  */
 import type { RunOutcome } from '../outcome.js';
-import type { CallDecision, IncomingCall } from '../uas.js';
+import type { CallDecision, IncomingCall } from '../incoming-call.js';
 
 /** What the user can do while a call runs. */
 export interface CallControls {

@@ -36,7 +36,6 @@ import type { LoadUasOptions } from './options.js';
 import { RE_ACCEPTED } from './reinvite-tx.js';
 import { M_ACK, M_BYE, M_CANCEL, M_INVITE, RequestView, scanRequest } from './scan.js';
 
-export type { LoadUasOptions } from './options.js';
 
 /**
  * The load path's requests: each datagram is scanned (scan.ts) and served here or handed back.

@@ -1,5 +1,6 @@
 // Requests and a LoadUas on a manual clock for the tests of src/engine/uas-fast/.
-import { LoadUas, type LoadUasOptions } from '../../../src/engine/uas-fast/load-uas.js';
+import { LoadUas } from '../../../src/engine/uas-fast/load-uas.js';
+import type { LoadUasOptions } from '../../../src/engine/uas-fast/options.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
 export const SDP = 'v=0\r\no=u 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n';
